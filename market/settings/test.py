@@ -1,0 +1,22 @@
+"""Settings for ``make test``.
+
+SQLite by default; CI sets DATABASE_URL (PostgreSQL) and REDIS_URL (cache). Celery stays
+eager so tasks run inside the test, against the real database.
+"""
+
+import tempfile
+
+from .base import *  # noqa: F403
+from .base import BASE_DIR, DATABASES, env
+
+DEBUG = False
+SECRET_KEY = "test-only-secret-key-not-used-anywhere-else-4c1d"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CELERY_TASK_ALWAYS_EAGER = True
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=tempfile.mkdtemp(prefix="choso-test-media-"))
+ALLOWED_HOSTS = ["*"]
+
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # A file, so that pytest --reuse-db keeps the migrated schema between runs.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".pytest-db.sqlite3")}

@@ -1,0 +1,36 @@
+from django.apps import apps
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path, reverse_lazy
+from django.views.generic import RedirectView
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from ocop_catalog import urls as coop_urls
+
+
+class CatalogueSearchRedirectView(RedirectView):
+    """Oscar's /shop/search/ reads Haystack; send searches to the catalogue, which folds accents."""
+
+    url = reverse_lazy("catalogue:index")
+    query_string = True
+
+
+urlpatterns = [
+    path("django-admin/", admin.site.urls),
+    path("cms/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path("coop/", include(coop_urls)),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("shop/search/", CatalogueSearchRedirectView.as_view(), name="shop-search-redirect"),
+    path("shop/", include(apps.get_app_config("oscar").urls[0])),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+urlpatterns += [path("", include(wagtail_urls))]
+
+handler404 = "market.views.page_not_found"

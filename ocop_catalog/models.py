@@ -1,0 +1,128 @@
+"""Cooperatives and their OCOP certificates.
+
+A ``Cooperative`` is one-to-one with Oscar's ``partner.Partner``: stock records, order
+lines and ``Partner.users`` (who may manage its products) all hang off the partner, so a
+cooperative gets Oscar's scoping for free. The display name lives on ``Partner.name``.
+"""
+
+import datetime
+
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from market import geo
+
+
+class Cooperative(models.Model):
+    class Kind(models.TextChoices):
+        HTX = "htx", _("Hợp tác xã")
+        THT = "tht", _("Tổ hợp tác")
+        HKD = "hkd", _("Hộ kinh doanh")
+        DN = "dn", _("Doanh nghiệp")
+
+    partner = models.OneToOneField(
+        "partner.Partner", on_delete=models.PROTECT, related_name="cooperative", verbose_name=_("Đối tác (Oscar)")
+    )
+    slug = models.SlugField(_("Đường dẫn"), max_length=80, unique=True)
+    legal_name = models.CharField(_("Tên pháp lý"), max_length=200)
+    kind = models.CharField(_("Loại hình"), max_length=3, choices=Kind.choices, default=Kind.HTX)
+    tax_code = models.CharField(
+        _("Mã số thuế"),
+        max_length=14,
+        blank=True,
+        validators=[RegexValidator(r"^\d{10}(-\d{3})?$", _("Mã số thuế gồm 10 chữ số (có thể thêm -XXX)."))],
+    )
+    province_code = models.PositiveSmallIntegerField(_("Tỉnh/thành phố"), choices=geo.province_choices)
+    commune_code = models.PositiveIntegerField(_("Xã/phường"))
+    address = models.CharField(_("Địa chỉ (thôn, số nhà)"), max_length=255, blank=True)
+    phone = models.CharField(_("Điện thoại"), max_length=20, blank=True)
+    story = models.TextField(_("Câu chuyện"), blank=True)
+    logo = models.ImageField(_("Logo"), upload_to="cooperatives/", blank=True)
+
+    class Meta:
+        verbose_name = _("Hợp tác xã")
+        verbose_name_plural = _("Hợp tác xã")
+        ordering = ["partner__name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.partner.name
+
+    @property
+    def province_name(self) -> str:
+        return geo.province_name(self.province_code)
+
+    @property
+    def commune_name(self) -> str:
+        return geo.commune_name(self.commune_code)
+
+    def clean(self):
+        if self.province_code and self.commune_code:
+            from django.core.exceptions import ValidationError
+
+            try:
+                geo.validate_commune_in_province(province_code=self.province_code, commune_code=self.commune_code)
+            except ValidationError as exc:
+                raise ValidationError({"commune_code": exc.messages}) from None
+
+
+class OcopCertificationQuerySet(models.QuerySet):
+    def valid_on(self, day: datetime.date):
+        return self.filter(decision_date__lte=day, valid_until__gte=day)
+
+    def valid_today(self):
+        return self.valid_on(timezone.localdate())
+
+
+class OcopCertification(models.Model):
+    """One OCOP decision for one product. Only a certificate valid today earns a badge."""
+
+    class Level(models.TextChoices):
+        PROVINCIAL = "provincial", _("Cấp tỉnh")
+        NATIONAL = "national", _("Cấp quốc gia")
+
+    product = models.ForeignKey(
+        "catalogue.Product", on_delete=models.CASCADE, related_name="ocop_certifications", verbose_name=_("Sản phẩm")
+    )
+    stars = models.PositiveSmallIntegerField(
+        _("Số sao"), validators=[MinValueValidator(3), MaxValueValidator(5)], choices=[(3, "3★"), (4, "4★"), (5, "5★")]
+    )
+    number = models.CharField(_("Số quyết định/giấy chứng nhận"), max_length=60)
+    level = models.CharField(_("Cấp công nhận"), max_length=12, choices=Level.choices, default=Level.PROVINCIAL)
+    decision_date = models.DateField(_("Ngày quyết định"))
+    valid_until = models.DateField(_("Có hiệu lực đến"))
+
+    objects = OcopCertificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Chứng nhận OCOP")
+        verbose_name_plural = _("Chứng nhận OCOP")
+        ordering = ["-valid_until"]
+        constraints = [
+            models.UniqueConstraint(fields=["product", "number"], name="ocop_one_record_per_decision"),
+            models.CheckConstraint(condition=models.Q(stars__gte=3, stars__lte=5), name="ocop_stars_3_to_5"),
+            models.CheckConstraint(
+                condition=models.Q(valid_until__gte=models.F("decision_date")), name="ocop_valid_after_decision"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.number} ({self.stars}★)"
+
+    def is_valid_on(self, day: datetime.date) -> bool:
+        return self.decision_date <= day <= self.valid_until
+
+    @property
+    def is_valid(self) -> bool:
+        return self.is_valid_on(timezone.localdate())
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.decision_date and self.valid_until and self.valid_until < self.decision_date:
+            raise ValidationError({"valid_until": _("Ngày hết hiệu lực phải sau ngày quyết định.")})

@@ -1,0 +1,20 @@
+"""Vietnamese text folding: the one normal form that search compares.
+
+``fold("Miến Đông")`` is ``"mien dong"``. NFD decomposition strips the tone and vowel
+marks, but Đ/đ is a letter of its own, not D plus a mark, so it is mapped explicitly.
+"""
+
+import unicodedata
+
+_D_MAP = str.maketrans({"Đ": "D", "đ": "d"})
+
+
+def strip_diacritics(text: str) -> str:
+    decomposed = unicodedata.normalize("NFD", text.translate(_D_MAP))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def fold(text: str | None) -> str:
+    if not text:
+        return ""
+    return " ".join(strip_diacritics(text).lower().split())
