@@ -50,7 +50,13 @@ def photo_normalise(upload) -> ContentFile:
             image.thumbnail((MAX_EDGE, MAX_EDGE), Image.Resampling.LANCZOS)
     except ValidationError:
         raise
-    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        # Pillow's own header check fired first (far over the limit): same answer as ours.
+        raise ValidationError(
+            _("Ảnh quá nhiều điểm ảnh. Tối đa %(max)d triệu điểm ảnh.") % {"max": settings.PHOTO_MAX_PIXELS // 1_000_000},
+            code="too_many_pixels",
+        ) from None
+    except UnidentifiedImageError:
         raise ValidationError(_("Tệp này không phải ảnh JPEG, PNG hoặc WebP hợp lệ."), code="bad_image") from None
     except (OSError, ValueError, SyntaxError):
         raise ValidationError(_("Ảnh bị hỏng hoặc không đọc được."), code="broken_image") from None

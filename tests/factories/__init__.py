@@ -1,0 +1,107 @@
+"""Factories build on Oscar's own (``oscar.test.factories``) and on our services."""
+
+import datetime
+
+from decimal import Decimal
+
+import factory
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from oscar.core.loading import get_model
+from oscar.test.factories import PartnerFactory
+
+from ocop_catalog.models import Cooperative, OcopCertification
+from ocop_catalog.services import CertificationData, product_save
+
+Category = get_model("catalogue", "Category")
+
+
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@choso.test")
+    password = factory.PostGenerationMethodCall("set_password", "pass-1234")
+
+
+class CooperativeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Cooperative
+
+    partner = factory.SubFactory(PartnerFactory, name=factory.Sequence(lambda n: f"HTX Số {n}"))
+    slug = factory.Sequence(lambda n: f"htx-{n}")
+    legal_name = factory.LazyAttribute(lambda c: f"Hợp tác xã {c.partner.name}")
+    kind = Cooperative.Kind.HTX
+    province_code = 14
+    commune_code = 3646  # Phường Tô Hiệu, Sơn La
+
+    @factory.post_generation
+    def staff(self, create, extracted, **kwargs):
+        for user in extracted or []:
+            self.partner.users.add(user)
+
+
+def category(name="Đồ uống") -> "Category":
+    found = Category.objects.filter(name=name, depth=1).first()
+    return found or Category.add_root(name=name)
+
+
+def make_product(
+    *,
+    cooperative=None,
+    title="Cà phê Arabica",
+    price=125000,
+    stock=10,
+    stars=None,
+    expired=False,
+    category_name="Đồ uống",
+    unit="gói 500 g",
+    photos=(),
+):
+    """A product as cooperative staff would create it, through ``product_save``."""
+    cooperative = cooperative or CooperativeFactory()
+    product = product_save(
+        cooperative=cooperative,
+        title=title,
+        category=category(category_name),
+        description="",
+        unit=unit,
+        price=Decimal(price),
+        num_in_stock=stock,
+        photos=list(photos),
+    )
+    if stars:
+        today = timezone.localdate()
+        until = today - datetime.timedelta(days=1) if expired else today + datetime.timedelta(days=365)
+        product_certification_set_(product, stars, until)
+    return product
+
+
+def product_certification_set_(product, stars, valid_until):
+    from ocop_catalog.services import product_certification_set
+
+    return product_certification_set(
+        product=product,
+        data=CertificationData(
+            stars=stars,
+            number=f"{product.pk}/QĐ-UBND-{stars}",
+            level=OcopCertification.Level.PROVINCIAL,
+            decision_date=valid_until - datetime.timedelta(days=3 * 365),
+            valid_until=valid_until,
+        ),
+    )
+
+
+def place_order(*products, quantity=1):
+    """An Oscar order holding one line per product, placed through Oscar's OrderCreator."""
+    from oscar.apps.partner.strategy import Default
+    from oscar.test.factories import create_order
+
+    basket = get_model("basket", "Basket").objects.create()
+    basket.strategy = Default()
+    for product in products:
+        basket.add_product(product, quantity)
+    return create_order(basket=basket)

@@ -1,0 +1,50 @@
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _manage(*args, **env):
+    base = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DJANGO_SETTINGS_MODULE"}}
+    base.update(DJANGO_SETTINGS_MODULE="market.settings.production", **env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=base, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_check_deploy_passes_with_production_settings():
+    result = _manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        DATABASE_URL="sqlite:///:memory:",
+        ALLOWED_HOSTS="choso.example.org",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = _manage("check", DATABASE_URL="sqlite:///:memory:", ALLOWED_HOSTS="choso.example.org")
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_oscar_cookies_are_secure_in_production():
+    result = _manage(
+        "shell",
+        "-v",
+        "0",
+        "-c",
+        "from django.conf import settings as s; print(s.OSCAR_BASKET_COOKIE_SECURE, s.OSCAR_RECENTLY_VIEWED_COOKIE_SECURE,"
+        " s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.OSCAR_DEFAULT_CURRENCY, s.TIME_ZONE, s.LANGUAGE_CODE)",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        DATABASE_URL="sqlite:///:memory:",
+        ALLOWED_HOSTS="choso.example.org",
+    )
+    assert result.stdout.split() == ["True", "True", "True", "True", "VND", "Asia/Ho_Chi_Minh", "vi"]
