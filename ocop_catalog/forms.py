@@ -1,9 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from market import geo
-
-from .selectors import CatalogueFilters, Sort, cooperative_choices
+from .selectors import CatalogueFilters, Sort, cooperative_choices, cooperative_province_choices
 
 
 class CatalogueFilterForm(forms.Form):
@@ -32,7 +30,7 @@ class CatalogueFilterForm(forms.Form):
     def __init__(self, *args, category=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.category = category
-        self.fields["province"].choices = [("", _("Tất cả"))] + geo.province_choices()
+        self.fields["province"].choices = [("", _("Tất cả"))] + cooperative_province_choices()
         self.fields["cooperative"].choices = [("", _("Tất cả"))] + cooperative_choices()
 
     def filters(self) -> CatalogueFilters:
@@ -98,8 +96,11 @@ def parse_dong(raw: str):
         raise ValidationError(_("Hãy nhập giá bán."), code="required")
     if text.startswith("-"):
         raise ValidationError(_("Giá bán không được là số âm."), code="negative")
-    if re.fullmatch(r"\d{1,3}(\.\d{3})+", text):
-        text = text.replace(".", "")
+    if not re.fullmatch(r"[0-9.,]+", text):
+        raise ValidationError(_("Giá bán phải là một số, ví dụ 125000."), code="invalid")
+    # 125.000 (Vietnamese) and 125,000 (a phone keyboard set to English) both group thousands.
+    if re.fullmatch(r"\d{1,3}([.,]\d{3})+", text) and len(set(re.findall(r"[.,]", text))) == 1:
+        text = re.sub(r"[.,]", "", text)
     text = text.replace(",", ".")
     try:
         amount = Decimal(text)
@@ -125,9 +126,15 @@ class ProductEditForm(forms.Form):
         help_text=_("Ví dụ: gói 500 g, hộp 10 túi lọc, chai 500 ml."),
         error_messages={"required": _("Hãy nhập đơn vị bán (ví dụ: gói 500 g).")},
     )
-    price = forms.CharField(label=_("Giá bán (đồng)"), max_length=20, help_text=_("Số đồng nguyên, ví dụ 125000."))
+    price = forms.CharField(
+        label=_("Giá bán (đồng)"),
+        max_length=20,
+        help_text=_("Số đồng nguyên, ví dụ 125000."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
     num_in_stock = forms.IntegerField(
         label=_("Số lượng còn trong kho"),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
         min_value=0,
         max_value=1_000_000,
         error_messages={"min_value": _("Số lượng không được là số âm.")},

@@ -9,8 +9,11 @@ query count, on SQLite and PostgreSQL alike, with no index to keep in step.
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from oscar.core.loading import get_model
+
+from market import geo
 
 from .models import Cooperative, OcopCertification
 from .text import fold
@@ -86,6 +89,13 @@ def product_list(*, filters: CatalogueFilters) -> QuerySet:
     if filters.category is not None:
         subtree = Category.objects.filter(path__startswith=filters.category.path, depth__gte=filters.category.depth)
         products = products.filter(Exists(subtree.filter(product=OuterRef("pk"))))
+    folded = fold(filters.q)
+    if folded and filters.sort not in (Sort.PRICE_ASC, Sort.PRICE_DESC):
+        # A product named after the search comes before one that only mentions it.
+        products = products.annotate(
+            title_hit=Case(When(title__vn_fold__contains=folded, then=Value(0)), default=Value(1))
+        )
+        return products.order_by("title_hit", "-date_created", "-pk")
     order = {
         Sort.NEWEST: ("-date_created", "-pk"),
         Sort.PRICE_ASC: ("min_price", "pk"),
@@ -103,7 +113,11 @@ def product_featured_list(*, chosen_ids: list[int], limit: int) -> list:
     best_stars = (
         _valid_certifications().filter(product=OuterRef("pk")).order_by("-stars").values("stars")[:1]
     )
-    return list(products.annotate(best_stars=Subquery(best_stars)).order_by("-best_stars", "-date_created")[:limit])
+    in_stock = Exists(
+        StockRecord.objects.filter(product=OuterRef("pk"), num_in_stock__gt=Coalesce(F("num_allocated"), 0))
+    )
+    ranked = products.annotate(best_stars=Subquery(best_stars), in_stock=in_stock)
+    return list(ranked.order_by("-in_stock", F("best_stars").desc(nulls_last=True), "-date_created")[:limit])
 
 
 def product_list_for_cooperative(*, cooperative: Cooperative) -> QuerySet:
@@ -125,6 +139,12 @@ def product_detail_queryset() -> QuerySet:
 
 def cooperative_choices() -> list[tuple[str, str]]:
     return list(Cooperative.objects.order_by("partner__name").values_list("slug", "partner__name"))
+
+
+def cooperative_province_choices() -> list[tuple[int, str]]:
+    """Only provinces that have a cooperative: a filter option must be able to find something."""
+    codes = set(Cooperative.objects.values_list("province_code", flat=True).distinct())
+    return [(code, name) for code, name in geo.province_choices() if code in codes]
 
 
 def cooperative_for_user(user) -> Cooperative | None:

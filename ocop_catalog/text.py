@@ -18,3 +18,10 @@ def fold(text: str | None) -> str:
     if not text:
         return ""
     return " ".join(strip_diacritics(text).lower().split())
+
+
+def slugify_vi(value, allow_unicode=False) -> str:
+    """``OSCAR_SLUG_FUNCTION``: "Cà phê Culi đặc biệt" → "ca-phe-culi-dac-biet" (not "u0111ac")."""
+    from django.utils.text import slugify
+
+    return slugify(strip_diacritics(str(value)))

@@ -157,7 +157,9 @@ LOGIN_REDIRECT_URL = "/coop/"
 # Accept-Language header does not switch the language on its own.
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# locale/: our strings (written in Vietnamese; en holds the English). locale_oscar/: fixes
+# and additions to Oscar's own catalogues on the buyer's path. Ours must come first.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_oscar"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
@@ -195,6 +197,7 @@ OSCAR_DEFAULT_CURRENCY = "VND"
 # and our |vnd both print through market.money.format_vnd ("125.000 ₫"). Replacing a tag
 # library by name is what templates.W003 warns about; here it is the intent.
 SILENCED_SYSTEM_CHECKS = ["templates.W003"]
+OSCAR_SLUG_FUNCTION = "ocop_catalog.text.slugify_vi"
 OSCAR_THUMBNAILER = "ocop_catalog.renditions.OscarThumbnailer"
 OSCAR_HOMEPAGE = "/"
 OSCAR_PRODUCTS_PER_PAGE = 20
@@ -210,6 +213,7 @@ HAYSTACK_SIGNAL_PROCESSOR = "haystack.signals.BaseSignalProcessor"
 WAGTAIL_SITE_NAME = "Chợ Số"
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
 WAGTAIL_I18N_ENABLED = False
+WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no avatars from a third-party origin
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 5 * 1024 * 1024
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
@@ -217,6 +221,8 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 # --- Uploads --------------------------------------------------------------------------
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
 PHOTO_MAX_PIXELS = 40_000_000
+# Serve MEDIA_ROOT from Django itself: only for one-machine demos (dev), never production.
+SERVE_MEDIA = False
 
 LOGGING = {
     "version": 1,

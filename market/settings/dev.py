@@ -3,6 +3,11 @@
 from .base import *  # noqa: F403
 from .base import env
 
-DEBUG = env.bool("DEBUG", default=True)
+# DEBUG stays off so a demo shows the real Vietnamese 404/500 pages; set DEBUG=true in .env
+# for Django's debug pages. Static files come through WhiteNoise's finders either way.
+DEBUG = env.bool("DEBUG", default=False)
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+SERVE_MEDIA = True
 SECRET_KEY = env("SECRET_KEY", default="dev-only-not-secret-chợ-số-8f2b1c9e7d6a")
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")

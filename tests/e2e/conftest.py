@@ -38,3 +38,33 @@ def phone(browser):
 def artifacts():
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _drop_reused_db_after_transactional_tests(request, django_db_setup, django_db_blocker):
+    """Browser tests need committed data, so they flush the database when they end, and
+    with it the rows that data migrations made (Wagtail's root page, sites, groups).
+    Those cannot be put back reliably, so after a run that included them the kept test
+    database is dropped and the next run migrates afresh (about 40 s) instead of
+    starting broken. Runs without browser tests keep ``--reuse-db``'s speed.
+    """
+    yield
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        connection.close()
+        connection.creation.destroy_test_db(connection.settings_dict["NAME"], verbosity=0, keepdb=False)
+
+
+@pytest.fixture
+def wagtail_home():
+    """A home page as the default site's root, built by hand: a flushed database has no tree."""
+    from wagtail.models import Locale, Page, Site
+
+    from market.models import HomePage
+
+    Locale.objects.get_or_create(language_code="vi")
+    root = Page.get_first_root_node() or Page.add_root(title="Root", slug="root")
+    home = root.add_child(instance=HomePage(title="Chợ Số", slug="e2e-home"))
+    Site.objects.update_or_create(is_default_site=True, defaults={"hostname": "localhost", "root_page": home})
+    return home

@@ -2,16 +2,10 @@ import pytest
 
 from tests.factories import CooperativeFactory, make_product
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def test_buyer_filters_to_five_stars_and_opens_a_product(live_server, phone, artifacts):
-    from wagtail.models import Page, Site
-
-    from market.models import HomePage
-
-    home = Page.get_first_root_node().add_child(instance=HomePage(title="Chợ Số", slug="e2e-home"))
-    Site.objects.update_or_create(is_default_site=True, defaults={"hostname": "localhost", "root_page": home})
+def test_buyer_filters_to_five_stars_and_opens_a_product(live_server, phone, artifacts, wagtail_home):
     coop = CooperativeFactory(partner__name="HTX Chè Shan tuyết Tà Xùa")
     make_product(cooperative=coop, title="Chè Shan tuyết cổ thụ", price=450000, stars=5, unit="hộp 200 g")
     make_product(cooperative=coop, title="Chè xanh túi lọc", price=75000, stars=3)
@@ -26,6 +20,7 @@ def test_buyer_filters_to_five_stars_and_opens_a_product(live_server, phone, art
 
     # The same filter chosen by hand in the form, as a buyer without the home page link would.
     phone.goto(f"{live_server.url}/shop/catalogue/")
+    phone.get_by_text("Lọc và sắp xếp").click()
     phone.select_option("#id_stars", "5")
     phone.get_by_role("button", name="Lọc").click()
     assert phone.locator("article.card h3").all_inner_texts() == ["Chè Shan tuyết cổ thụ"]

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from oscar.core.loading import get_model
 from PIL import Image, ImageDraw, ImageFont
-from wagtail.models import Page, Site
+from wagtail.models import GroupPagePermission, Page, Site
 
 from market import demo_data as demo
 from market.models import CooperativeIndexPage, CooperativePage, HomePage, NewsIndexPage, NewsPage, StandardPage
@@ -128,7 +128,8 @@ class Command(BaseCommand):
             photos = [] if product is not None else [self.photo(title, index)]
             product = product_save(
                 cooperative=coop, product=product, title=title, category=categories[cat], unit=unit, price=price,
-                num_in_stock=stock, description=f"{title} của {coop.name}. {coop.story}", photos=photos,
+                num_in_stock=stock, photos=photos,
+                description=f"{title}, {unit}. Sản xuất tại {coop.commune_name}, {coop.province_name}, bởi {coop.name}.",
             )
             if product.upc != upc:
                 product.upc = upc
@@ -187,6 +188,8 @@ class Command(BaseCommand):
         editors = Group.objects.filter(name="Editors").first()
         if editors:
             editor.groups.add(editors)
+            home = HomePage.objects.first()
+            GroupPagePermission.objects.filter(group=editors).exclude(page=home).update(page=home)
         for number, coop in enumerate(cooperatives.values(), start=1):
             staff = account(f"htx{number}", f"htx{number}@choso.test", f"Cán bộ {coop.name} (/coop/)",
                             first_name=coop.name)
