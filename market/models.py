@@ -90,7 +90,12 @@ class NewsPage(Page):
         "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("Ảnh")
     )
 
-    content_panels = Page.content_panels + [FieldPanel("date"), FieldPanel("intro"), FieldPanel("image"), FieldPanel("body")]
+    content_panels = Page.content_panels + [
+        FieldPanel("date"),
+        FieldPanel("intro"),
+        FieldPanel("image"),
+        FieldPanel("body"),
+    ]
     search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("body")]
     parent_page_types = ["market.NewsIndexPage"]
     subpage_types = []

@@ -2,8 +2,8 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path, reverse_lazy
-from django.views.static import serve
 from django.views.generic import RedirectView
+from django.views.static import serve
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls

@@ -141,9 +141,7 @@ class ProductEditForm(forms.Form):
     )
     description = forms.CharField(label=_("Mô tả"), required=False, widget=forms.Textarea(attrs={"rows": 5}))
     is_public = forms.BooleanField(label=_("Hiển thị trên cửa hàng"), required=False, initial=True)
-    photos = MultiplePhotoField(
-        label=_("Thêm ảnh"), help_text=_("JPEG, PNG hoặc WebP; mỗi ảnh tối đa 5 MB.")
-    )
+    photos = MultiplePhotoField(label=_("Thêm ảnh"), help_text=_("JPEG, PNG hoặc WebP; mỗi ảnh tối đa 5 MB."))
     delete_images = forms.ModelMultipleChoiceField(
         label=_("Xoá ảnh"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )

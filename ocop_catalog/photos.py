@@ -53,7 +53,8 @@ def photo_normalise(upload) -> ContentFile:
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         # Pillow's own header check fired first (far over the limit): same answer as ours.
         raise ValidationError(
-            _("Ảnh quá nhiều điểm ảnh. Tối đa %(max)d triệu điểm ảnh.") % {"max": settings.PHOTO_MAX_PIXELS // 1_000_000},
+            _("Ảnh quá nhiều điểm ảnh. Tối đa %(max)d triệu điểm ảnh.")
+            % {"max": settings.PHOTO_MAX_PIXELS // 1_000_000},
             code="too_many_pixels",
         ) from None
     except UnidentifiedImageError:

@@ -66,20 +66,14 @@ def product_list(*, filters: CatalogueFilters) -> QuerySet:
         products = products.filter(
             Q(title__vn_fold__contains=word)
             | Q(description__vn_fold__contains=word)
-            | Exists(
-                StockRecord.objects.filter(product=OuterRef("pk"), partner__name__vn_fold__contains=word)
-            )
+            | Exists(StockRecord.objects.filter(product=OuterRef("pk"), partner__name__vn_fold__contains=word))
         )
     if filters.stars:
-        products = products.filter(
-            Exists(_valid_certifications().filter(product=OuterRef("pk"), stars=filters.stars))
-        )
+        products = products.filter(Exists(_valid_certifications().filter(product=OuterRef("pk"), stars=filters.stars)))
     if filters.province:
         products = products.filter(
             Exists(
-                StockRecord.objects.filter(
-                    product=OuterRef("pk"), partner__cooperative__province_code=filters.province
-                )
+                StockRecord.objects.filter(product=OuterRef("pk"), partner__cooperative__province_code=filters.province)
             )
         )
     if filters.cooperative:
@@ -110,9 +104,7 @@ def product_featured_list(*, chosen_ids: list[int], limit: int) -> list:
     if chosen_ids:
         by_id = {p.pk: p for p in products.filter(pk__in=chosen_ids)}
         return [by_id[pk] for pk in chosen_ids if pk in by_id][:limit]
-    best_stars = (
-        _valid_certifications().filter(product=OuterRef("pk")).order_by("-stars").values("stars")[:1]
-    )
+    best_stars = _valid_certifications().filter(product=OuterRef("pk")).order_by("-stars").values("stars")[:1]
     in_stock = Exists(
         StockRecord.objects.filter(product=OuterRef("pk"), num_in_stock__gt=Coalesce(F("num_allocated"), 0))
     )
@@ -152,7 +144,6 @@ def cooperative_for_user(user) -> Cooperative | None:
     if not user.is_authenticated:
         return None
     return Cooperative.objects.select_related("partner").filter(partner__users=user).first()
-
 
 
 def product_list_for_staff(*, cooperative: Cooperative) -> QuerySet:

@@ -34,7 +34,8 @@ class CatalogueView(TemplateView):
             category=self.category,
             categories=Category.objects.filter(depth=1).order_by("path"),
             querystring=query.urlencode(),
-            filters_open=bool(form.errors) or any(self.request.GET.get(k) for k in ("stars", "province", "cooperative", "sort")),
+            filters_open=bool(form.errors)
+            or any(self.request.GET.get(k) for k in ("stars", "province", "cooperative", "sort")),
         )
         return context
 

@@ -1,7 +1,6 @@
 """Factories build on Oscar's own (``oscar.test.factories``) and on our services."""
 
 import datetime
-
 from decimal import Decimal
 
 import factory
@@ -14,8 +13,6 @@ from ocop_catalog.models import Cooperative, OcopCertification
 from ocop_catalog.services import CertificationData, product_save
 
 Category = get_model("catalogue", "Category")
-
-
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -1,13 +1,11 @@
-import io
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from oscar.core.loading import get_model
-from tests.factories import place_order as create_order_of
 
 from ocop_catalog.models import OcopCertification
 from tests.factories import CooperativeFactory, UserFactory, category, make_product
+from tests.factories import place_order as create_order_of
 from tests.unit.test_photos import _image_bytes, decompression_bomb_png
 
 pytestmark = pytest.mark.django_db
@@ -174,8 +172,14 @@ def test_cooperative_a_cannot_reach_cooperative_bs_products_or_lines_anywhere(cl
     product_b = make_product(cooperative=coop_b, title="Sản phẩm của B")
     order_b = create_order_of(product_b)
     line_b = order_b.lines.get()
-    ids = {"pk": product_b.pk, "product_pk": product_b.pk, "parent_pk": product_b.pk, "image_pk": 1,
-           "line_id": line_b.pk, "number": order_b.number}
+    ids = {
+        "pk": product_b.pk,
+        "product_pk": product_b.pk,
+        "parent_pk": product_b.pk,
+        "image_pk": 1,
+        "line_id": line_b.pk,
+        "number": order_b.number,
+    }
     client.force_login(staff_a)
 
     checked = []

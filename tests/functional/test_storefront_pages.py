@@ -147,4 +147,4 @@ def test_listing_photos_are_webp_renditions_and_lazy_below_the_fold(client, home
     images = re.findall(r"<img [^>]+>", html)
     assert len(images) == 8
     assert all(".webp" in tag and "/renditions/" in tag for tag in images)
-    assert ["loading=\"lazy\"" in tag for tag in images] == [False] * 4 + [True] * 4
+    assert ['loading="lazy"' in tag for tag in images] == [False] * 4 + [True] * 4

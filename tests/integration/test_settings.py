@@ -8,7 +8,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _manage(*args, **env):
-    base = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
     base.update(DJANGO_SETTINGS_MODULE="market.settings.production", **env)
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env=base, capture_output=True, text=True, timeout=120
@@ -41,8 +45,9 @@ def test_oscar_cookies_are_secure_in_production():
         "-v",
         "0",
         "-c",
-        "from django.conf import settings as s; print(s.OSCAR_BASKET_COOKIE_SECURE, s.OSCAR_RECENTLY_VIEWED_COOKIE_SECURE,"
-        " s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.OSCAR_DEFAULT_CURRENCY, s.TIME_ZONE, s.LANGUAGE_CODE)",
+        "from django.conf import settings as s; print(s.OSCAR_BASKET_COOKIE_SECURE,"
+        " s.OSCAR_RECENTLY_VIEWED_COOKIE_SECURE, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE,"
+        " s.OSCAR_DEFAULT_CURRENCY, s.TIME_ZONE, s.LANGUAGE_CODE)",
         SECRET_KEY=secrets.token_urlsafe(50),
         DATABASE_URL="sqlite:///:memory:",
         ALLOWED_HOSTS="choso.example.org",

@@ -8,7 +8,14 @@ from ocop_catalog.forms import parse_dong
 
 @pytest.mark.parametrize(
     ("typed", "amount"),
-    [("125000", 125000), ("125.000", 125000), ("1.250.000", 1250000), ("125 000 ₫", 125000), ("0", 0), ("85000đ", 85000)],
+    [
+        ("125000", 125000),
+        ("125.000", 125000),
+        ("1.250.000", 1250000),
+        ("125 000 ₫", 125000),
+        ("0", 0),
+        ("85000đ", 85000),
+    ],
 )
 def test_prices_typed_the_vietnamese_way_are_whole_dong(typed, amount):
     assert parse_dong(typed) == Decimal(amount)

@@ -73,8 +73,14 @@ class Command(BaseCommand):
         today = timezone.localdate()
         for slug, title, days_ago, intro, body in demo.NEWS:
             self.child(
-                news_index, NewsPage, slug, title=title, date=today - datetime.timedelta(days=days_ago), intro=intro,
-                body=body, in_menu=False,
+                news_index,
+                NewsPage,
+                slug,
+                title=title,
+                date=today - datetime.timedelta(days=days_ago),
+                intro=intro,
+                body=body,
+                in_menu=False,
             )
         return home
 
@@ -113,8 +119,15 @@ class Command(BaseCommand):
             coop, _ = Cooperative.objects.update_or_create(
                 slug=slug,
                 defaults=dict(
-                    partner=partner, legal_name=legal, kind=kind, tax_code=tax, province_code=demo.PROVINCE_CODE,
-                    commune_code=communes[commune], address=address, phone=phone, story=story,
+                    partner=partner,
+                    legal_name=legal,
+                    kind=kind,
+                    tax_code=tax,
+                    province_code=demo.PROVINCE_CODE,
+                    commune_code=communes[commune],
+                    address=address,
+                    phone=phone,
+                    story=story,
                 ),
             )
             found[slug] = coop
@@ -127,16 +140,26 @@ class Command(BaseCommand):
             product = Product.objects.filter(upc=upc).first()
             photos = [] if product is not None else [self.photo(title, index)]
             product = product_save(
-                cooperative=coop, product=product, title=title, category=categories[cat], unit=unit, price=price,
-                num_in_stock=stock, photos=photos,
-                description=f"{title}, {unit}. Sản xuất tại {coop.commune_name}, {coop.province_name}, bởi {coop.name}.",
+                cooperative=coop,
+                product=product,
+                title=title,
+                category=categories[cat],
+                unit=unit,
+                price=price,
+                num_in_stock=stock,
+                photos=photos,
+                description=(
+                    f"{title}, {unit}. Sản xuất tại {coop.commune_name}, {coop.province_name}, bởi {coop.name}."
+                ),
             )
             if product.upc != upc:
                 product.upc = upc
                 product.save(update_fields=["upc"])
             # OCOP certificates run 36 months; negative ``years`` means it lapsed that long ago.
             valid_until = today + datetime.timedelta(days=365 * years)
-            decision = today - datetime.timedelta(days=200) if years > 0 else valid_until - datetime.timedelta(days=3 * 365)
+            decision = (
+                today - datetime.timedelta(days=200) if years > 0 else valid_until - datetime.timedelta(days=3 * 365)
+            )
             product_certification_set(
                 product=product,
                 data=CertificationData(
@@ -181,18 +204,26 @@ class Command(BaseCommand):
             logins.append((role, username, email))
             return user
 
-        account("admin", "admin@choso.test", "Quản trị nền tảng (/django-admin/, /cms/, /shop/dashboard/)",
-                is_staff=True, is_superuser=True, first_name="Quản trị")
-        editor = account("bientap", "bientap@choso.test", "Biên tập nội dung (/cms/)", is_staff=False,
-                         first_name="Biên tập")
+        account(
+            "admin",
+            "admin@choso.test",
+            "Quản trị nền tảng (/django-admin/, /cms/, /shop/dashboard/)",
+            is_staff=True,
+            is_superuser=True,
+            first_name="Quản trị",
+        )
+        editor = account(
+            "bientap", "bientap@choso.test", "Biên tập nội dung (/cms/)", is_staff=False, first_name="Biên tập"
+        )
         editors = Group.objects.filter(name="Editors").first()
         if editors:
             editor.groups.add(editors)
             home = HomePage.objects.first()
             GroupPagePermission.objects.filter(group=editors).exclude(page=home).update(page=home)
         for number, coop in enumerate(cooperatives.values(), start=1):
-            staff = account(f"htx{number}", f"htx{number}@choso.test", f"Cán bộ {coop.name} (/coop/)",
-                            first_name=coop.name)
+            staff = account(
+                f"htx{number}", f"htx{number}@choso.test", f"Cán bộ {coop.name} (/coop/)", first_name=coop.name
+            )
             coop.partner.users.add(staff)
         account("nguoimua", "nguoimua@choso.test", "Người mua (tài khoản tuỳ chọn)", first_name="Người mua")
         return logins
