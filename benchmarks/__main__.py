@@ -26,9 +26,10 @@ def main():
     call_command("migrate", verbosity=0, interactive=False)
     call_command("load_demo", stdout=open(os.devnull, "w"))
 
-    from benchmarks import storefront
+    from benchmarks import storefront, vietqr
 
     storefront.run()
+    vietqr.run()
 
 
 if __name__ == "__main__":
