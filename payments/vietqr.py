@@ -22,9 +22,10 @@ To support another field, add it to ``_build_fields`` and ``VietQRPayload``.
 
 import binascii
 import re
-import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+
+from ocop_catalog.text import strip_diacritics
 
 from .banks import bank_for_bin
 
@@ -37,7 +38,6 @@ VND, VIETNAM = "704", "VN"
 MAX_AMOUNT_DIGITS = 13
 
 _ACCOUNT = re.compile(r"[0-9A-Za-z]{1,19}")
-_D_MAP = str.maketrans({"Đ": "D", "đ": "d"})
 
 
 class VietQRError(ValueError):
@@ -79,8 +79,7 @@ class VietQRPayload:
 
 def ascii_text(text: str) -> str:
     """Vietnamese → plain ASCII: marks stripped, Đ/đ mapped (NFD leaves them whole)."""
-    decomposed = unicodedata.normalize("NFD", text.translate(_D_MAP))
-    return " ".join("".join(ch for ch in decomposed if not unicodedata.combining(ch)).split())
+    return " ".join(strip_diacritics(text).split())
 
 
 def crc16_ccitt_false(data: str) -> str:
