@@ -148,3 +148,11 @@ def test_listing_photos_are_webp_renditions_and_lazy_below_the_fold(client, home
     assert len(images) == 8
     assert all(".webp" in tag and "/renditions/" in tag for tag in images)
     assert ['loading="lazy"' in tag for tag in images] == [False] * 4 + [True] * 4
+
+
+def test_home_page_query_count_does_not_grow_with_products(client, home_page):
+    _fill(8)
+    small = _queries(client, "/")
+    _fill(40)
+    assert _queries(client, "/") == small
+    assert small <= 16
