@@ -10,16 +10,18 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from vietnam_provinces import Province, ProvinceCode, Ward, WardCode
 
+from .text import fold
+
 
 @cache
 def province_choices() -> list[tuple[int, str]]:
-    return sorted(((p.code.value, p.name) for p in Province.iter_all()), key=lambda c: _collate(c[1]))
+    return sorted(((p.code.value, p.name) for p in Province.iter_all()), key=lambda c: fold(c[1]))
 
 
 @cache
 def commune_choices(province_code: int) -> list[tuple[int, str]]:
     wards = Ward.iter_by_province(ProvinceCode(province_code))
-    return sorted(((w.code.value, w.name) for w in wards), key=lambda c: _collate(c[1]))
+    return sorted(((w.code.value, w.name) for w in wards), key=lambda c: fold(c[1]))
 
 
 @cache
@@ -59,9 +61,3 @@ def validate_commune_in_province(*, province_code: int, commune_code: int) -> No
             % {"commune": ward.name, "province": province_name(province_code)},
             code="commune_outside_province",
         )
-
-
-def _collate(name: str) -> str:
-    from ocop_catalog.text import fold
-
-    return fold(name)

@@ -1,6 +1,10 @@
-"""Money is whole dong. One formatter for the whole site: ``125.000 ₫``."""
+"""Money is whole dong. One formatter (``125.000 ₫``) and one parser for the whole site."""
 
+import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 
 def to_dong(value) -> Decimal | None:
@@ -23,3 +27,33 @@ def format_vnd(value) -> str:
         return ""
     sign = "-" if amount < 0 else ""
     return f"{sign}{abs(int(amount)):,} ₫".replace(",", ".")
+
+
+def parse_dong(raw: str):
+    """Parse a price as typed: ``125000``, ``125.000``, ``125 000 ₫``. Returns a whole-dong Decimal.
+
+    Raises ValidationError for negatives and fractions: prices are whole dong.
+    """
+    text = (raw or "").strip().replace("₫", "").replace("đ", "").replace("\xa0", " ").strip()
+    text = text.replace(" ", "")
+    if not text:
+        raise ValidationError(_("Hãy nhập giá bán."), code="required")
+    if text.startswith("-"):
+        raise ValidationError(_("Giá bán không được là số âm."), code="negative")
+    if not re.fullmatch(r"[0-9.,]+", text):
+        raise ValidationError(_("Giá bán phải là một số, ví dụ 125000."), code="invalid")
+    # 125.000 (Vietnamese) and 125,000 (a phone keyboard set to English) both group thousands.
+    if re.fullmatch(r"\d{1,3}([.,]\d{3})+", text) and len(set(re.findall(r"[.,]", text))) == 1:
+        text = re.sub(r"[.,]", "", text)
+    text = text.replace(",", ".")
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        raise ValidationError(_("Giá bán phải là một số, ví dụ 125000."), code="invalid") from None
+    if not amount.is_finite():
+        raise ValidationError(_("Giá bán phải là một số, ví dụ 125000."), code="invalid")
+    if amount != amount.to_integral_value():
+        raise ValidationError(_("Giá bán tính bằng đồng, không có phần lẻ (ví dụ 125000)."), code="fractional")
+    if amount > Decimal("999999999"):
+        raise ValidationError(_("Giá bán quá lớn."), code="too_large")
+    return amount.quantize(Decimal(1))

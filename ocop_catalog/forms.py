@@ -1,7 +1,17 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from oscar.core.loading import get_model
 
+from market.money import parse_dong
+
+from .models import OcopCertification
+from .photos import photo_normalise
 from .selectors import CatalogueFilters, Sort, cooperative_choices, cooperative_province_choices
+from .services import CertificationData
+
+Category = get_model("catalogue", "Category")
+ProductImage = get_model("catalogue", "ProductImage")
 
 
 class CatalogueFilterForm(forms.Form):
@@ -62,10 +72,6 @@ class MultiplePhotoField(forms.FileField):
         self.widget.attrs.setdefault("accept", "image/jpeg,image/png,image/webp")
 
     def clean(self, data, initial=None):
-        from django.core.exceptions import ValidationError
-
-        from .photos import photo_normalise
-
         files = [f for f in (data if isinstance(data, (list, tuple)) else [data]) if f]
         if len(files) > self.max_files:
             raise ValidationError(_("Mỗi lần tải tối đa %(n)d ảnh.") % {"n": self.max_files})
@@ -78,41 +84,6 @@ class MultiplePhotoField(forms.FileField):
         if errors:
             raise ValidationError(errors)
         return cleaned
-
-
-def parse_dong(raw: str):
-    """Parse a price as typed: ``125000``, ``125.000``, ``125 000 ₫``. Returns a whole-dong Decimal.
-
-    Raises ValidationError for negatives and fractions: prices are whole dong.
-    """
-    import re
-    from decimal import Decimal, InvalidOperation
-
-    from django.core.exceptions import ValidationError
-
-    text = (raw or "").strip().replace("₫", "").replace("đ", "").replace("\xa0", " ").strip()
-    text = text.replace(" ", "")
-    if not text:
-        raise ValidationError(_("Hãy nhập giá bán."), code="required")
-    if text.startswith("-"):
-        raise ValidationError(_("Giá bán không được là số âm."), code="negative")
-    if not re.fullmatch(r"[0-9.,]+", text):
-        raise ValidationError(_("Giá bán phải là một số, ví dụ 125000."), code="invalid")
-    # 125.000 (Vietnamese) and 125,000 (a phone keyboard set to English) both group thousands.
-    if re.fullmatch(r"\d{1,3}([.,]\d{3})+", text) and len(set(re.findall(r"[.,]", text))) == 1:
-        text = re.sub(r"[.,]", "", text)
-    text = text.replace(",", ".")
-    try:
-        amount = Decimal(text)
-    except InvalidOperation:
-        raise ValidationError(_("Giá bán phải là một số, ví dụ 125000."), code="invalid") from None
-    if not amount.is_finite():
-        raise ValidationError(_("Giá bán phải là một số, ví dụ 125000."), code="invalid")
-    if amount != amount.to_integral_value():
-        raise ValidationError(_("Giá bán tính bằng đồng, không có phần lẻ (ví dụ 125000)."), code="fractional")
-    if amount > Decimal("999999999"):
-        raise ValidationError(_("Giá bán quá lớn."), code="too_large")
-    return amount.quantize(Decimal(1))
 
 
 class ProductEditForm(forms.Form):
@@ -162,14 +133,10 @@ class ProductEditForm(forms.Form):
     )
 
     def __init__(self, *args, product=None, **kwargs):
-        from oscar.core.loading import get_model
-
-        from .models import OcopCertification
-
         super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = get_model("catalogue", "Category").objects.order_by("path")
+        self.fields["category"].queryset = Category.objects.order_by("path")
         self.fields["cert_level"].choices = OcopCertification.Level.choices
-        images = get_model("catalogue", "ProductImage").objects.filter(product=product) if product else None
+        images = ProductImage.objects.filter(product=product) if product else None
         if images is None:
             del self.fields["delete_images"]
         else:
@@ -179,8 +146,6 @@ class ProductEditForm(forms.Form):
         return parse_dong(self.cleaned_data["price"])
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
         data = super().clean()
         if data.get("cert_stars"):
             for name in ("cert_number", "cert_decision_date", "cert_valid_until"):
@@ -192,8 +157,6 @@ class ProductEditForm(forms.Form):
         return data
 
     def certification(self):
-        from .services import CertificationData
-
         data = self.cleaned_data
         if not data.get("cert_stars"):
             return None

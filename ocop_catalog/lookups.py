@@ -10,7 +10,7 @@ from django.db import models
 from django.db.backends.signals import connection_created
 from django.dispatch import receiver
 
-from .text import fold
+from market.text import fold
 
 
 class VnFold(models.Transform):

@@ -7,6 +7,7 @@ cooperative gets Oscar's scoping for free. The display name lives on ``Partner.n
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone
@@ -63,8 +64,6 @@ class Cooperative(models.Model):
 
     def clean(self):
         if self.province_code and self.commune_code:
-            from django.core.exceptions import ValidationError
-
             try:
                 geo.validate_commune_in_province(province_code=self.province_code, commune_code=self.commune_code)
             except ValidationError as exc:
@@ -122,7 +121,5 @@ class OcopCertification(models.Model):
         return self.is_valid_on(timezone.localdate())
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
         if self.decision_date and self.valid_until and self.valid_until < self.decision_date:
             raise ValidationError({"valid_until": _("Ngày hết hiệu lực phải sau ngày quyết định.")})

@@ -14,9 +14,9 @@ from django.db.models.functions import Coalesce
 from oscar.core.loading import get_model
 
 from market import geo
+from market.text import fold
 
 from .models import Cooperative, OcopCertification
-from .text import fold
 
 Product = get_model("catalogue", "Product")
 ProductImage = get_model("catalogue", "ProductImage")

@@ -4,8 +4,10 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
 from .models import Cooperative, OcopCertification
@@ -62,7 +64,7 @@ def product_save(
     else:
         product = Product.objects.select_for_update().get(pk=product.pk)
         if not product.stockrecords.filter(partner=cooperative.partner).exists():
-            raise PermissionError("product belongs to another cooperative")
+            raise PermissionDenied(_("Sản phẩm này thuộc hợp tác xã khác."))
     product.title = title
     product.description = description
     product.unit = unit

@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from ocop_catalog.text import strip_diacritics
+from market.text import strip_diacritics
 
 from .banks import bank_for_bin
 

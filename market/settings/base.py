@@ -132,7 +132,6 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
-DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
@@ -175,9 +174,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-# Uploads above this are streamed to a temp file instead of held in memory.
-FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
-DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 SITE_ID = 1
 
@@ -198,7 +194,7 @@ OSCAR_DEFAULT_CURRENCY = "VND"
 # and our |vnd both print through market.money.format_vnd ("125.000 ₫"). Replacing a tag
 # library by name is what templates.W003 warns about; here it is the intent.
 SILENCED_SYSTEM_CHECKS = ["templates.W003"]
-OSCAR_SLUG_FUNCTION = "ocop_catalog.text.slugify_vi"
+OSCAR_SLUG_FUNCTION = "market.text.slugify_vi"
 OSCAR_THUMBNAILER = "ocop_catalog.renditions.OscarThumbnailer"
 OSCAR_HOMEPAGE = "/"
 OSCAR_PRODUCTS_PER_PAGE = 20

@@ -10,7 +10,7 @@ from oscar.core.loading import get_model
 from oscar.test.factories import PartnerFactory
 
 from ocop_catalog.models import Cooperative, OcopCertification
-from ocop_catalog.services import CertificationData, product_save
+from ocop_catalog.services import CertificationData, product_certification_set, product_save
 
 Category = get_model("catalogue", "Category")
 
@@ -73,23 +73,17 @@ def make_product(
     if stars:
         today = timezone.localdate()
         until = today - datetime.timedelta(days=1) if expired else today + datetime.timedelta(days=365)
-        product_certification_set_(product, stars, until)
+        product_certification_set(
+            product=product,
+            data=CertificationData(
+                stars=stars,
+                number=f"{product.pk}/QĐ-UBND-{stars}",
+                level=OcopCertification.Level.PROVINCIAL,
+                decision_date=until - datetime.timedelta(days=3 * 365),
+                valid_until=until,
+            ),
+        )
     return product
-
-
-def product_certification_set_(product, stars, valid_until):
-    from ocop_catalog.services import product_certification_set
-
-    return product_certification_set(
-        product=product,
-        data=CertificationData(
-            stars=stars,
-            number=f"{product.pk}/QĐ-UBND-{stars}",
-            level=OcopCertification.Level.PROVINCIAL,
-            decision_date=valid_until - datetime.timedelta(days=3 * 365),
-            valid_until=valid_until,
-        ),
-    )
 
 
 def place_order(*products, quantity=1):

@@ -4,7 +4,7 @@ import pytest
 from django.template import Context, Template
 
 from market.money import format_vnd
-from ocop_catalog.text import fold
+from market.text import fold
 
 
 @pytest.mark.parametrize(

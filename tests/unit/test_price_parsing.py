@@ -3,7 +3,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from ocop_catalog.forms import parse_dong
+from market.money import parse_dong
 
 
 @pytest.mark.parametrize(

@@ -14,9 +14,9 @@ from wagtail.models import GroupPagePermission, Page, Site
 
 from market import demo_data as demo
 from market.models import CooperativeIndexPage, CooperativePage, HomePage, NewsIndexPage, NewsPage, StandardPage
+from market.text import fold
 from ocop_catalog.models import Cooperative
 from ocop_catalog.services import CertificationData, product_certification_set, product_save
-from ocop_catalog.text import fold
 
 Partner = get_model("partner", "Partner")
 Product = get_model("catalogue", "Product")

@@ -1,10 +1,12 @@
-"""Vietnamese text folding: the one normal form that search compares.
+"""Vietnamese text folding, shared by search, slugs, sort order and the VietQR codec.
 
 ``fold("Miến Đông")`` is ``"mien dong"``. NFD decomposition strips the tone and vowel
 marks, but Đ/đ is a letter of its own, not D plus a mark, so it is mapped explicitly.
 """
 
 import unicodedata
+
+from django.utils.text import slugify
 
 _D_MAP = str.maketrans({"Đ": "D", "đ": "d"})
 
@@ -22,6 +24,4 @@ def fold(text: str | None) -> str:
 
 def slugify_vi(value, allow_unicode=False) -> str:
     """``OSCAR_SLUG_FUNCTION``: "Cà phê Culi đặc biệt" → "ca-phe-culi-dac-biet" (not "u0111ac")."""
-    from django.utils.text import slugify
-
     return slugify(strip_diacritics(str(value)))
