@@ -1,3 +1,4 @@
+import phonenumbers
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -188,3 +189,43 @@ class ProductEditForm(forms.Form):
                 cert_valid_until=certification.valid_until,
             )
         return initial
+
+
+class CooperativeProfileForm(forms.Form):
+    """The part of a cooperative's profile its own staff keep up to date."""
+
+    phone = forms.CharField(
+        label=_("Điện thoại"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+    address = forms.CharField(label=_("Địa chỉ (thôn, số nhà)"), max_length=255, required=False)
+    story = forms.CharField(
+        label=_("Câu chuyện"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Người mua đọc điều này trên trang giới thiệu: ai làm ra sản phẩm, làm thế nào."),
+    )
+    logo = forms.FileField(
+        label=_("Logo hoặc ảnh hợp tác xã"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
+    remove_logo = forms.BooleanField(label=_("Xoá logo hiện tại"), required=False)
+
+    def clean_phone(self):
+        raw = self.cleaned_data["phone"].strip()
+        if not raw:
+            return ""
+        try:
+            number = phonenumbers.parse(raw, "VN")
+        except phonenumbers.NumberParseException:
+            number = None
+        if number is None or not phonenumbers.is_valid_number(number) or number.country_code != 84:
+            raise ValidationError(_("Số điện thoại không hợp lệ. Ví dụ: 0912 345 678 hoặc 0212 3850 111."))
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+
+    def clean_logo(self):
+        upload = self.cleaned_data.get("logo")
+        return photo_normalise(upload) if upload else None

@@ -108,3 +108,27 @@ def product_certification_set(*, product: "Product", data: CertificationData) ->
         },
     )
     return cert
+
+
+@transaction.atomic
+def cooperative_profile_update(
+    *,
+    cooperative: Cooperative,
+    phone: str,
+    address: str,
+    story: str,
+    logo: ContentFile | None = None,
+    remove_logo: bool = False,
+) -> Cooperative:
+    """What a cooperative may change about itself. Legal name, tax code and the
+    administrative units stay with platform staff, who check them against the registration."""
+    cooperative = Cooperative.objects.select_for_update().get(pk=cooperative.pk)
+    cooperative.phone = phone
+    cooperative.address = address
+    cooperative.story = story
+    if remove_logo and cooperative.logo:
+        cooperative.logo.delete(save=False)
+    if logo is not None:
+        cooperative.logo.save(logo.name, logo, save=False)
+    cooperative.save()
+    return cooperative

@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 from oscar.core.loading import get_model
 
-from .forms import ProductEditForm
+from .forms import CooperativeProfileForm, ProductEditForm
 from .selectors import cooperative_for_user
-from .services import product_save
+from .services import cooperative_profile_update, product_save
 
 Product = get_model("catalogue", "Product")
 Line = get_model("order", "Line")
@@ -144,3 +144,25 @@ class CoopOrderLineDetailView(CooperativeStaffMixin, TemplateView):
             Line.objects.select_related("order", "product"), pk=self.kwargs["pk"], partner=self.cooperative.partner
         )
         return context
+
+
+class CoopProfileEditView(CooperativeStaffMixin, FormView):
+    template_name = "ocop_catalog/coop/profile_form.html"
+    form_class = CooperativeProfileForm
+
+    def get_initial(self):
+        coop = self.cooperative
+        return {"phone": coop.phone, "address": coop.address, "story": coop.story}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        cooperative_profile_update(
+            cooperative=self.cooperative,
+            phone=data["phone"],
+            address=data["address"],
+            story=data["story"],
+            logo=data["logo"],
+            remove_logo=data["remove_logo"],
+        )
+        messages.success(self.request, _("Đã lưu thông tin hợp tác xã."))
+        return redirect("coop:profile")

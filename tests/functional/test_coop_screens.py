@@ -209,3 +209,44 @@ def test_anonymous_visitor_is_sent_to_login(client):
     response = client.get(reverse("coop:product-list"))
     assert response.status_code == 302
     assert response["Location"].startswith("/shop/accounts/login/")
+
+
+def test_staff_updates_their_cooperatives_phone_story_and_logo(staff_client):
+    client, cooperative = staff_client
+    page = client.get(reverse("coop:profile")).content.decode()
+    assert "Cần sửa tên, loại hình, mã số thuế hoặc địa bàn?" in page
+    logo = SimpleUploadedFile("logo.png", _image_bytes("PNG", size=(300, 300)), content_type="image/png")
+    response = client.post(
+        reverse("coop:profile"),
+        {"phone": "0912345678", "address": "Bản Nà Hạ", "story": "Hái tay, phơi nắng.", "logo": logo},
+    )
+    assert response.status_code == 302
+    cooperative.refresh_from_db()
+    assert (cooperative.phone, cooperative.address, cooperative.story) == (
+        "0912 345 678",
+        "Bản Nà Hạ",
+        "Hái tay, phơi nắng.",
+    )
+    assert cooperative.logo.name.endswith(".webp")
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        ({"phone": "12345"}, "phone", "Số điện thoại không hợp lệ. Ví dụ: 0912 345 678 hoặc 0212 3850 111."),
+        ({"phone": "+1 202 555 0143"}, "phone", "Số điện thoại không hợp lệ. Ví dụ: 0912 345 678 hoặc 0212 3850 111."),
+        (
+            {"logo": SimpleUploadedFile("logo.gif", _image_bytes("GIF"), content_type="image/gif")},
+            "logo",
+            "Chỉ nhận ảnh JPEG, PNG hoặc WebP.",
+        ),
+    ],
+)
+def test_bad_profile_input_gets_a_vietnamese_error_and_changes_nothing(staff_client, data, field, message):
+    client, cooperative = staff_client
+    response = client.post(reverse("coop:profile"), {"phone": "", "address": "", "story": "Mới", **data})
+    assert response.status_code == 200
+    assert response.context["form"].errors[field] == [message]
+    cooperative.refresh_from_db()
+    assert cooperative.story == ""
+    assert not cooperative.logo
