@@ -9,6 +9,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from ocop_catalog import urls as coop_urls
+from payments import urls as payment_urls
 
 
 class CatalogueSearchRedirectView(RedirectView):
@@ -23,6 +24,7 @@ urlpatterns = [
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("coop/", include(coop_urls)),
+    path("", include(payment_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("shop/search/", CatalogueSearchRedirectView.as_view(), name="shop-search-redirect"),
     path("shop/", include(apps.get_app_config("oscar").urls[0])),

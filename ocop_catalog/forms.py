@@ -1,10 +1,10 @@
-import phonenumbers
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from oscar.core.loading import get_model
 
 from market.money import parse_dong
+from market.phones import national, parse_vn_phone
 
 from .models import OcopCertification
 from .photos import photo_normalise
@@ -218,13 +218,7 @@ class CooperativeProfileForm(forms.Form):
         raw = self.cleaned_data["phone"].strip()
         if not raw:
             return ""
-        try:
-            number = phonenumbers.parse(raw, "VN")
-        except phonenumbers.NumberParseException:
-            number = None
-        if number is None or not phonenumbers.is_valid_number(number) or number.country_code != 84:
-            raise ValidationError(_("Số điện thoại không hợp lệ. Ví dụ: 0912 345 678 hoặc 0212 3850 111."))
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+        return national(parse_vn_phone(raw, mobile_only=False))
 
     def clean_logo(self):
         upload = self.cleaned_data.get("logo")

@@ -41,6 +41,20 @@ class Cooperative(models.Model):
     phone = models.CharField(_("Điện thoại"), max_length=20, blank=True)
     story = models.TextField(_("Câu chuyện"), blank=True)
     logo = models.ImageField(_("Logo"), upload_to="cooperatives/", blank=True)
+    shipping_fee = models.DecimalField(
+        _("Phí giao hàng"),
+        max_digits=12,
+        decimal_places=0,
+        default=30000,
+        validators=[MinValueValidator(0)],
+        help_text=_("Một khoản cố định cho mỗi đơn có hàng của hợp tác xã này."),
+    )
+    pickup_point = models.CharField(
+        _("Điểm nhận hàng tại chợ"),
+        max_length=200,
+        blank=True,
+        help_text=_("Sạp hoặc gian hàng nơi người mua có thể đến nhận hàng. Để trống nếu không có."),
+    )
 
     class Meta:
         verbose_name = _("Hợp tác xã")
@@ -123,3 +137,39 @@ class OcopCertification(models.Model):
     def clean(self):
         if self.decision_date and self.valid_until and self.valid_until < self.decision_date:
             raise ValidationError({"valid_until": _("Ngày hết hiệu lực phải sau ngày quyết định.")})
+
+
+class CooperativeDailyVolume(models.Model):
+    """Orders, lines, quantity and revenue of one cooperative on one day, per payment method.
+
+    A rollup, never edited by hand: ``services.cooperative_volume_rebuild`` recomputes a
+    day from the order lines, so rebuilding twice gives identical rows. Days are
+    Asia/Ho_Chi_Minh days. Cancelled and expired orders are left out; ``paid_*`` count
+    the orders whose money has arrived (transfer, card, or cash collected).
+    """
+
+    cooperative = models.ForeignKey(
+        Cooperative, on_delete=models.CASCADE, related_name="daily_volumes", verbose_name=_("Hợp tác xã")
+    )
+    day = models.DateField(_("Ngày"))
+    payment_method = models.CharField(_("Hình thức thanh toán"), max_length=20)
+    orders = models.PositiveIntegerField(_("Số đơn"), default=0)
+    lines = models.PositiveIntegerField(_("Số dòng hàng"), default=0)
+    quantity = models.PositiveIntegerField(_("Số lượng"), default=0)
+    revenue = models.DecimalField(_("Doanh thu"), max_digits=14, decimal_places=0, default=0)
+    paid_orders = models.PositiveIntegerField(_("Số đơn đã thanh toán"), default=0)
+    paid_revenue = models.DecimalField(_("Doanh thu đã thanh toán"), max_digits=14, decimal_places=0, default=0)
+
+    class Meta:
+        verbose_name = _("Sản lượng ngày của hợp tác xã")
+        verbose_name_plural = _("Sản lượng ngày của hợp tác xã")
+        ordering = ["-day", "cooperative_id", "payment_method"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cooperative", "day", "payment_method"], name="coop_volume_one_row_per_day_method"
+            )
+        ]
+        indexes = [models.Index(fields=["day", "cooperative"])]
+
+    def __str__(self):
+        return f"{self.cooperative_id} {self.day} {self.payment_method}"

@@ -5,6 +5,7 @@ Values come from the environment (django-environ); ``.env.example`` lists each v
 secrets and refuses to start without them.
 """
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -35,9 +36,9 @@ THIRD_PARTY_APPS = [
     # Oscar, with our forks in the place of the apps they replace.
     "oscar.config.Shop",
     "oscar.apps.analytics.apps.AnalyticsConfig",
-    "oscar.apps.checkout.apps.CheckoutConfig",
+    "payments.checkout.apps.CheckoutConfig",
     "oscar.apps.address.apps.AddressConfig",
-    "oscar.apps.shipping.apps.ShippingConfig",
+    "ocop_catalog.shipping.apps.ShippingConfig",
     "ocop_catalog.catalogue.apps.CatalogueConfig",
     "oscar.apps.catalogue.reviews.apps.CatalogueReviewsConfig",
     "oscar.apps.communication.apps.CommunicationConfig",
@@ -201,10 +202,42 @@ OSCAR_PRODUCTS_PER_PAGE = 20
 OSCAR_ALLOW_ANON_CHECKOUT = True
 OSCAR_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="no-reply@choso.local")
 OSCAR_MISSING_IMAGE_URL = "image_not_found.jpg"
+# Order statuses live in payments.status; the initial one comes from the payment gateway.
+from payments.status import AWAITING_PAYMENT, PIPELINE  # noqa: E402
+
+OSCAR_ORDER_STATUS_PIPELINE = PIPELINE
+OSCAR_INITIAL_ORDER_STATUS = AWAITING_PAYMENT
 HAYSTACK_CONNECTIONS = {"default": {"ENGINE": "haystack.backends.simple_backend.SimpleEngine"}}
 # The catalogue listing is database-backed (see ocop_catalog.selectors); nothing reads
 # a search index, so product saves must not pay for keeping one up to date.
 HAYSTACK_SIGNAL_PROCESSOR = "haystack.signals.BaseSignalProcessor"
+
+# --- Payments (payments/) ---------------------------------------------------------------
+# Gateways offered at checkout, in this order; each is enabled only when configured.
+PAYMENT_GATEWAYS = [
+    "payments.gateways.vietqr_transfer.VietQRTransferGateway",
+    "payments.gateways.card_stripe.StripeCardGateway",
+    "payments.gateways.cash_on_delivery.CashOnDeliveryGateway",
+]
+# The platform's receiving account for VietQR transfers (BIN from the NAPAS list).
+VIETQR_BANK_BIN = env("VIETQR_BANK_BIN", default="")
+VIETQR_ACCOUNT_NUMBER = env("VIETQR_ACCOUNT_NUMBER", default="")
+VIETQR_ACCOUNT_NAME = env("VIETQR_ACCOUNT_NAME", default="")
+# Unpaid transfer and card orders are cancelled and their stock released after this long.
+PAYMENT_EXPIRY = datetime.timedelta(hours=env.float("PAYMENT_EXPIRY_HOURS", default=24))
+# Shared secret of the bank-notification feeds (HMAC-SHA256 over the raw body).
+BANK_WEBHOOK_SECRET = env("BANK_WEBHOOK_SECRET", default="")
+# Stripe: card payments are offered only when both keys are set.
+STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
+STRIPE_PUBLISHABLE_KEY = env("STRIPE_PUBLISHABLE_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
+# Where the API and Stripe.js come from; tests point both at localstripe on loopback.
+STRIPE_API_BASE = env("STRIPE_API_BASE", default="https://api.stripe.com")
+STRIPE_JS_URL = env("STRIPE_JS_URL", default="https://js.stripe.com/v3/")
+# Stripe's limits for VND, a zero-decimal currency: amounts are whole dong, never ×100.
+STRIPE_VND_MIN = 13_000
+STRIPE_VND_MAX = 99_999_999
+PHONENUMBER_DEFAULT_REGION = "VN"
 
 # --- Wagtail --------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Chợ Số"

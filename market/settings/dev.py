@@ -11,3 +11,9 @@ WHITENOISE_AUTOREFRESH = True
 SERVE_MEDIA = True
 SECRET_KEY = env("SECRET_KEY", default="dev-only-not-secret-chợ-số-8f2b1c9e7d6a")
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# A demo receiving account, so the VietQR transfer can be tried on a fresh machine. The QR
+# is real and scannable; do not send money to it.
+VIETQR_BANK_BIN = env("VIETQR_BANK_BIN", default="970436")
+VIETQR_ACCOUNT_NUMBER = env("VIETQR_ACCOUNT_NUMBER", default="1023456789")
+VIETQR_ACCOUNT_NAME = env("VIETQR_ACCOUNT_NAME", default="HTX DEMO CHO SO")
+BANK_WEBHOOK_SECRET = env("BANK_WEBHOOK_SECRET", default="dev-bank-webhook-secret")

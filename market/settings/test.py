@@ -20,3 +20,11 @@ ALLOWED_HOSTS = ["*"]
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # A file, so that pytest --reuse-db keeps the migrated schema between runs.
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".pytest-db.sqlite3")}
+
+VIETQR_BANK_BIN = "970436"
+VIETQR_ACCOUNT_NUMBER = "1023456789"
+VIETQR_ACCOUNT_NAME = "HTX CHO SO"
+BANK_WEBHOOK_SECRET = "test-bank-webhook-secret"
+# Card payments are tested against localstripe on loopback (tests/conftest.py starts it and
+# sets STRIPE_API_BASE); without keys the card gateway is simply not offered.
+STRIPE_WEBHOOK_SECRET = "whsec_test_choso"

@@ -96,3 +96,40 @@ def place_order(*products, quantity=1):
     for product in products:
         basket.add_product(product, quantity)
     return create_order(basket=basket)
+
+
+BUYER = {
+    "name": "Nguyễn Thị Lan",
+    "phone": "0912 345 678",
+    "email": "lan@example.vn",
+    "shipping_method": "delivery",
+    "province": "14",  # Sơn La
+    "commune": "3646",  # Phường Tô Hiệu
+    "street": "Số 5, tổ 3",
+    "notes": "",
+    "payment_method": "vietqr",
+}
+
+
+def checkout(client, products, *, quantity=1, place=True, **details):
+    """Drive the real checkout pages with the test client: basket, details, preview, place order.
+
+    Returns the last response (the redirect to the order page when ``place``).
+    """
+    from django.urls import reverse
+
+    for product in products:
+        response = client.post(
+            reverse("basket:add", kwargs={"pk": product.pk}), {"quantity": quantity}, follow=False
+        )
+        assert response.status_code in (200, 302), response.status_code
+    response = client.post(reverse("checkout:index"), {**BUYER, **details})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert response["Location"] == reverse("checkout:preview")
+    if not place:
+        return response
+    return client.post(reverse("checkout:preview"), {"action": "place_order"})
+
+
+def order_number_from(response) -> str:
+    return response["Location"].rstrip("/").rsplit("/", 1)[-1]

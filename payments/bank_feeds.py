@@ -1,0 +1,161 @@
+"""Bank-notification feeds: one signature scheme, one adapter per provider payload shape.
+
+Every feed POSTs JSON signed with HMAC-SHA256 over the raw body, using the shared secret
+``BANK_WEBHOOK_SECRET``; the hex digest goes in the ``X-Signature`` header (an optional
+``sha256=`` prefix is accepted). An adapter turns the provider's JSON into
+``IncomingTransfer`` records; to support another provider, add a function to ``ADAPTERS``.
+
+Shapes understood:
+
+* ``generic``: ``{"id", "account_number", "amount", "description", "occurred_at", "direction"}``
+  (direction ``in``/``out``, default ``in``), or a list of them.
+* ``sepay``: SePay's webhook: ``{"id", "gateway", "transactionDate", "accountNumber",
+  "transferType": "in"|"out", "transferAmount", "content", "referenceCode", ...}``.
+* ``casso``: Casso's webhook, v2 ``{"error": 0, "data": {"id", "amount", "description",
+  "accountNumber", "transactionDateTime", ...}}`` or v1 with ``data`` a list
+  (``"when"``, ``"bank_sub_acc_id"``); negative amounts are money out.
+"""
+
+import datetime
+import hashlib
+import hmac
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.utils import timezone
+
+
+class FeedError(ValueError):
+    """The body is not a payload this provider sends; the message says what is wrong."""
+
+
+@dataclass(frozen=True)
+class IncomingTransfer:
+    provider_txn_id: str
+    amount: Decimal  # whole dong; negative for money out
+    memo: str
+    account_number: str = ""
+    occurred_at: datetime.datetime | None = None
+    raw: dict = field(default_factory=dict, compare=False)
+
+    @property
+    def is_credit(self) -> bool:
+        return self.amount > 0
+
+
+def sign(body: bytes, secret: str) -> str:
+    return hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def signature_valid(*, body: bytes, header: str, secret: str) -> bool:
+    if not secret or not header:
+        return False
+    given = header.strip()
+    if given.lower().startswith("sha256="):
+        given = given[7:]
+    return hmac.compare_digest(sign(body, secret), given.lower())
+
+
+def _amount(value, *, where: str) -> Decimal:
+    try:
+        amount = Decimal(str(value).replace(",", "").strip())
+    except (InvalidOperation, TypeError):
+        raise FeedError(f"{where}: amount {value!r} is not a number") from None
+    if amount != amount.to_integral_value() or not amount.is_finite():
+        raise FeedError(f"{where}: amount {value!r} is not whole dong")
+    return amount
+
+
+def parse_when(value) -> datetime.datetime | None:
+    if not value:
+        return None
+    text = str(value).strip().replace("T", " ")
+    for fmt in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            moment = datetime.datetime.strptime(text[:19], fmt)
+        except ValueError:
+            continue
+        return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+    try:
+        moment = datetime.datetime.fromisoformat(str(value))
+    except ValueError:
+        raise FeedError(f"date {value!r} is not understood") from None
+    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+
+
+def _required(item: dict, key: str, where: str):
+    if not isinstance(item, dict):
+        raise FeedError(f"{where}: expected an object")
+    value = item.get(key)
+    if value is None or value == "":
+        raise FeedError(f"{where}: missing {key!r}")
+    return value
+
+
+def _generic(body) -> list[IncomingTransfer]:
+    items = body if isinstance(body, list) else [body]
+    transfers = []
+    for index, item in enumerate(items):
+        where = f"item {index}"
+        amount = _amount(_required(item, "amount", where), where=where)
+        if str(item.get("direction", "in")).lower() == "out":
+            amount = -abs(amount)
+        transfers.append(
+            IncomingTransfer(
+                provider_txn_id=str(_required(item, "id", where)),
+                amount=amount,
+                memo=str(item.get("description") or ""),
+                account_number=str(item.get("account_number") or ""),
+                occurred_at=parse_when(item.get("occurred_at")),
+                raw=item,
+            )
+        )
+    return transfers
+
+
+def _sepay(body) -> list[IncomingTransfer]:
+    where = "SePay"
+    amount = _amount(_required(body, "transferAmount", where), where=where)
+    if str(body.get("transferType", "in")).lower() == "out":
+        amount = -abs(amount)
+    return [
+        IncomingTransfer(
+            provider_txn_id=str(_required(body, "id", where)),
+            amount=amount,
+            memo=str(body.get("content") or body.get("description") or ""),
+            account_number=str(body.get("accountNumber") or ""),
+            occurred_at=parse_when(body.get("transactionDate")),
+            raw=body,
+        )
+    ]
+
+
+def _casso(body) -> list[IncomingTransfer]:
+    if not isinstance(body, dict) or "data" not in body:
+        raise FeedError("Casso: missing 'data'")
+    data = body["data"]
+    items = data if isinstance(data, list) else [data]
+    transfers = []
+    for index, item in enumerate(items):
+        where = f"Casso item {index}"
+        transfers.append(
+            IncomingTransfer(
+                provider_txn_id=str(_required(item, "id", where)),
+                amount=_amount(_required(item, "amount", where), where=where),
+                memo=str(item.get("description") or ""),
+                account_number=str(item.get("accountNumber") or item.get("bank_sub_acc_id") or ""),
+                occurred_at=parse_when(item.get("transactionDateTime") or item.get("when")),
+                raw=item,
+            )
+        )
+    return transfers
+
+
+ADAPTERS = {"generic": _generic, "sepay": _sepay, "casso": _casso}
+
+
+def parse_feed(provider: str, body) -> list[IncomingTransfer]:
+    adapter = ADAPTERS.get(provider)
+    if adapter is None:
+        raise FeedError(f"unknown provider {provider!r}")
+    return adapter(body)

@@ -1,0 +1,230 @@
+"""Checkout in two pages: details (one form) and preview with “Đặt hàng”.
+
+Payment goes through Oscar's ``handle_payment``: the chosen gateway checks the order
+(``UnableToTakePayment`` with a message for the buyer), a ``Source`` of its code is
+recorded, and the order is placed in the gateway's initial status. Money then arrives on
+the order page (QR, card) or at delivery (cash).
+
+Two guarantees sit here, not in Oscar:
+
+* **One order per basket.** Placing locks the basket row; a repeated or concurrent
+  “Đặt hàng” for a basket that already has an order is sent to that order.
+* **No oversell.** ``stock_allocate_check`` locks the stock rows and re-checks them in the
+  same transaction as Oscar's allocation (django-oscar #4524).
+"""
+
+from decimal import Decimal
+
+from django.contrib import messages
+from django.db import transaction
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from oscar.apps.checkout import views as oscar_views
+from oscar.apps.checkout.exceptions import FailedPreCondition
+from oscar.apps.order.exceptions import UnableToPlaceOrder
+from oscar.apps.payment.exceptions import UnableToTakePayment
+from oscar.core.loading import get_class, get_model
+
+from ocop_catalog.shipping.methods import basket_cooperatives
+from payments.access import order_grant_access
+from payments.gateways import PaymentRequest, enabled_gateways, gateway_for
+from payments.services.orders import OutOfStock, source_type_for, stock_allocate_check
+
+from .forms import CheckoutDetailsForm
+
+Repository = get_class("shipping.repository", "Repository")
+Basket = get_model("basket", "Basket")
+Order = get_model("order", "Order")
+Country = get_model("address", "Country")
+Source = get_model("payment", "Source")
+
+DETAILS = "details"
+
+
+def _vietnam() -> None:
+    Country.objects.get_or_create(
+        iso_3166_1_a2="VN",
+        defaults={
+            "iso_3166_1_a3": "VNM",
+            "iso_3166_1_numeric": "704",
+            "printable_name": "Việt Nam",
+            "name": "Việt Nam",
+            "is_shipping_country": True,
+        },
+    )
+
+
+class CheckoutFlowMixin:
+    """What both checkout pages share: the stored details and their pre-condition."""
+
+    def stored_details(self) -> dict:
+        return self.checkout_session._get(DETAILS, "form") or {}
+
+    def check_details_are_captured(self, request):
+        details = self.stored_details()
+        if not details or not gateway_for(details.get("payment_method", "")):
+            raise FailedPreCondition(url=reverse("checkout:index"))
+
+    def shipping_methods(self):
+        return Repository().get_shipping_methods(
+            basket=self.request.basket, user=self.request.user, request=self.request
+        )
+
+
+class IndexView(CheckoutFlowMixin, oscar_views.IndexView):
+    """The details form (replaces Oscar's gateway, address, shipping and payment-method steps)."""
+
+    template_name = "payments/checkout/details.html"
+    pre_conditions = ["check_basket_is_not_empty", "check_basket_is_valid"]
+    form_class = CheckoutDetailsForm
+
+    def get(self, request, *args, **kwargs):
+        return self.render_to_response(self.get_context_data())
+
+    def post(self, request, *args, **kwargs):
+        form = self.get_form()
+        if "update_communes" in request.POST:
+            # Re-show the form with the chosen province's communes; no errors yet.
+            form = self.form_class(initial=request.POST.dict(), **self._choices())
+            return self.render_to_response(self.get_context_data(form=form))
+        return self.form_valid(form) if form.is_valid() else self.form_invalid(form)
+
+    def _choices(self) -> dict:
+        return {"shipping_methods": self.shipping_methods(), "gateways": enabled_gateways()}
+
+    def get_form_kwargs(self):
+        kwargs = {"initial": self.get_initial(), "prefix": None, **self._choices()}
+        if self.request.method == "POST":
+            kwargs["data"] = self.request.POST
+        return kwargs
+
+    def get_initial(self):
+        initial = {"shipping_method": "delivery"}
+        gateways = enabled_gateways()
+        if gateways:
+            initial["payment_method"] = gateways[0].code
+        if self.request.user.is_authenticated:
+            initial["email"] = self.request.user.email
+            initial["name"] = self.request.user.get_full_name()
+        initial.update(self.stored_details())
+        if "province" in self.request.GET:
+            initial["province"] = self.request.GET["province"]
+        return initial
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["pickup_points"] = [c for c in basket_cooperatives(self.request.basket) if c.pickup_point]
+        return ctx
+
+    def form_valid(self, form):
+        _vietnam()
+        data = form.cleaned_data
+        session = self.checkout_session
+        session.ship_to_new_address(form.address_fields())
+        session.use_shipping_method(data["shipping_method"])
+        session.pay_by(data["payment_method"])
+        session.set_guest_email(data["email"])
+        session._set(DETAILS, "form", {k: v for k, v in data.items()})
+        return redirect("checkout:preview")
+
+
+class PaymentDetailsView(CheckoutFlowMixin, oscar_views.PaymentDetailsView):
+    template_name = "payments/checkout/preview.html"
+    template_name_preview = "payments/checkout/preview.html"
+    pre_conditions = ["check_basket_is_not_empty", "check_basket_is_valid", "check_details_are_captured"]
+    _gateway = None
+
+    def dispatch(self, request, *args, **kwargs):
+        # A “Đặt hàng” repeated after the first one completed arrives with an empty basket:
+        # show the order it already made instead of “your basket is empty”.
+        if request.method == "POST" and request.POST.get("action") == "place_order" and request.basket.is_empty:
+            number = request.session.get("checkout_last_order")
+            if number:
+                messages.info(request, _("Đơn hàng này đã được đặt."))
+                return redirect("payments:order-detail", number=number)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_pre_conditions(self, request):
+        return self.pre_conditions
+
+    def get_skip_conditions(self, request):
+        return []
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        details = self.stored_details()
+        ctx["details"] = details
+        ctx["gateway"] = gateway_for(details.get("payment_method", ""))
+        return ctx
+
+    def handle_place_order_submission(self, request):
+        with transaction.atomic():
+            basket = Basket.objects.select_for_update().get(pk=request.basket.pk)
+            existing = Order.objects.filter(basket_id=basket.pk).first()
+            if existing is not None:
+                messages.info(request, _("Đơn hàng này đã được đặt."))
+                order_grant_access(request, existing.number)
+                return redirect("payments:order-detail", number=existing.number)
+            return self.submit(**self.build_submission())
+
+    def build_submission(self, **kwargs):
+        submission = super().build_submission(**kwargs)
+        submission["order_kwargs"]["guest_email"] = self.stored_details().get("email", "") or ""
+        return submission
+
+    def handle_payment(self, order_number, total, **kwargs):
+        gateway = gateway_for(self.stored_details().get("payment_method", ""))
+        if gateway is None or not gateway.is_enabled():
+            raise UnableToTakePayment(_("Hình thức thanh toán này hiện không dùng được. Hãy chọn cách khác."))
+        amount = Decimal(total.incl_tax)
+        gateway.check(PaymentRequest(order_number=order_number, amount=amount))
+        self._gateway = gateway
+        self.add_payment_source(
+            Source(
+                source_type=source_type_for(gateway),
+                amount_allocated=amount,
+                reference=gateway.source_reference(order_number),
+            )
+        )
+
+    def get_initial_order_status(self, basket):
+        return self._gateway.initial_status
+
+    def place_order(self, *args, **kwargs):
+        basket = kwargs["basket"]
+        try:
+            with transaction.atomic():
+                stock_allocate_check(basket=basket)
+                return super().place_order(*args, **kwargs)
+        except OutOfStock as exc:
+            raise UnableToPlaceOrder(str(exc)) from exc
+
+    def send_order_placed_email(self, order):
+        """Oscar would send synchronously; ours go through Celery after commit (payments.tasks)."""
+        from ocop_catalog.tasks import cooperative_volume_refresh_for_order
+        from payments.tasks import order_notify_task
+
+        order_id = order.pk
+        transaction.on_commit(lambda: order_notify_task.delay(order_id, "placed"))
+        cooperative_volume_refresh_for_order(order)
+
+    def handle_successful_order(self, order):
+        order_grant_access(self.request, order.number)
+        self.request.session["checkout_last_order"] = str(order.number)
+        self._placed_number = order.number
+        return super().handle_successful_order(order)
+
+    def get_success_url(self):
+        return reverse("payments:order-detail", kwargs={"number": self._placed_number})
+
+
+class ThankYouView(oscar_views.ThankYouView):
+    """Oscar's thank-you URL leads to the order page, which is the receipt and the next step."""
+
+    def get(self, request, *args, **kwargs):
+        order = self.get_object()
+        if order is None:
+            return redirect("/")
+        order_grant_access(request, order.number)
+        return redirect("payments:order-detail", number=order.number)

@@ -1,0 +1,65 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from oscar.apps.payment.exceptions import UnableToTakePayment
+
+from market.money import format_vnd
+from payments import status
+
+from .base import Gateway, NextStep
+
+
+class StripeCardGateway(Gateway):
+    """Card payment through Stripe (an operator account abroad): one PaymentIntent per order.
+
+    Offered only when both Stripe keys are configured. Stripe.js is loaded on the order
+    page's card step alone; every other page stays free of third-party scripts.
+    """
+
+    code = "card"
+    label = gettext_lazy("Thẻ Visa/Mastercard")
+    help_text = gettext_lazy("Nhập thẻ ở bước sau; thẻ được xử lý bởi Stripe.")
+    initial_status = status.AWAITING_PAYMENT
+
+    def is_enabled(self) -> bool:
+        return bool(settings.STRIPE_SECRET_KEY and settings.STRIPE_PUBLISHABLE_KEY)
+
+    def check(self, request):
+        amount_check(request.amount)
+
+    def source_reference(self, order_number: str) -> str:
+        return f"order-{order_number}"
+
+    def next_step(self, *, order, request):
+        if order.status != status.AWAITING_PAYMENT:
+            return None
+        from payments.services.stripe_card import stripe_intent_for_order
+
+        intent = stripe_intent_for_order(order=order)
+        return NextStep(
+            "payments/next_step/card.html",
+            {
+                "publishable_key": settings.STRIPE_PUBLISHABLE_KEY,
+                "client_secret": intent.client_secret,
+                "stripe_js_url": settings.STRIPE_JS_URL,
+            },
+        )
+
+
+def amount_check(amount) -> None:
+    """VND is zero-decimal: Stripe takes whole dong. Refuse what Stripe would refuse, with a clear reason."""
+    amount = Decimal(amount)
+    if amount < settings.STRIPE_VND_MIN or amount > settings.STRIPE_VND_MAX:
+        raise UnableToTakePayment(
+            _(
+                "Thanh toán thẻ nhận đơn từ %(min)s đến %(max)s. Đơn này là %(amount)s; "
+                "hãy chọn chuyển khoản hoặc trả tiền khi nhận."
+            )
+            % {
+                "min": format_vnd(settings.STRIPE_VND_MIN),
+                "max": format_vnd(settings.STRIPE_VND_MAX),
+                "amount": format_vnd(amount),
+            }
+        )

@@ -1,0 +1,71 @@
+import re
+from decimal import Decimal
+
+import segno
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from payments import status
+from payments.banks import bank_for_bin
+from payments.vietqr import build_payload
+
+from .base import Gateway, NextStep
+
+REFERENCE_PREFIX = "CS"
+# Bank apps drop spaces and punctuation and add their own text around the memo, so the
+# reference is searched for anywhere in the memo with separators removed.
+_REFERENCE = re.compile(rf"{REFERENCE_PREFIX}(\d{{6,12}})")
+
+
+def order_reference(order_number: str) -> str:
+    """The transfer memo that identifies an order, e.g. ``CS100042`` (ASCII, ≤ 25 characters)."""
+    return f"{REFERENCE_PREFIX}{order_number}"
+
+
+def order_number_in_memo(memo: str) -> str | None:
+    squashed = re.sub(r"[^0-9A-Z]", "", (memo or "").upper())
+    found = _REFERENCE.search(squashed)
+    return found.group(1) if found else None
+
+
+class VietQRTransferGateway(Gateway):
+    """Bank transfer to the platform's account, with a dynamic VietQR holding the exact amount and memo."""
+
+    code = "vietqr"
+    label = _("Chuyển khoản VietQR")
+    help_text = _("Quét mã QR bằng ứng dụng ngân hàng. Số tiền và nội dung được điền sẵn.")
+    initial_status = status.AWAITING_PAYMENT
+
+    def is_enabled(self) -> bool:
+        return bool(settings.VIETQR_BANK_BIN and settings.VIETQR_ACCOUNT_NUMBER)
+
+    def source_reference(self, order_number: str) -> str:
+        return order_reference(order_number)
+
+    def next_step(self, *, order, request):
+        if order.status != status.AWAITING_PAYMENT:
+            return None
+        amount = Decimal(order.total_incl_tax).quantize(Decimal(1))
+        memo = order_reference(order.number)
+        payload = build_payload(
+            bank_bin=settings.VIETQR_BANK_BIN,
+            account=settings.VIETQR_ACCOUNT_NUMBER,
+            amount=amount,
+            purpose=memo,
+            merchant_name=settings.VIETQR_ACCOUNT_NAME or None,
+        )
+        bank = bank_for_bin(settings.VIETQR_BANK_BIN)
+        qr_svg = segno.make(payload, error="m").svg_inline(scale=5, border=4, title=str(_("Mã VietQR thanh toán")))
+        return NextStep(
+            "payments/next_step/vietqr.html",
+            {
+                "qr_svg": qr_svg,
+                "payload": payload,
+                "bank": bank,
+                "account_number": settings.VIETQR_ACCOUNT_NUMBER,
+                "account_name": settings.VIETQR_ACCOUNT_NAME,
+                "amount": amount,
+                "memo": memo,
+                "expires_at": order.date_placed + settings.PAYMENT_EXPIRY,
+            },
+        )

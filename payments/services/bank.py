@@ -1,0 +1,194 @@
+"""Money arriving by bank transfer: store each transfer once, then match it to an order.
+
+Webhooks (``payments.bank_feeds``) and statement imports feed the same
+``bank_transfer_record``. The unique constraint on (provider, provider id) makes a replay
+a no-op; ``order_pay`` makes a second transfer for an already-paid order a review item,
+never a second payment.
+"""
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from oscar.core.loading import get_model
+
+from market.money import format_vnd, parse_dong
+from payments.bank_feeds import FeedError, IncomingTransfer, parse_when
+from payments.gateways.vietqr_transfer import order_number_in_memo, order_reference
+from payments.models import BankTransaction, PaymentAudit
+
+from .orders import order_pay
+
+Order = get_model("order", "Order")
+Outcome = BankTransaction.Outcome
+
+
+def bank_transfer_record(*, provider: str, transfer: IncomingTransfer) -> tuple[BankTransaction, bool]:
+    """Store ``transfer`` and match it. Returns (row, created); a replay returns the stored row unchanged."""
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                row = BankTransaction.objects.create(
+                    provider=provider,
+                    provider_txn_id=transfer.provider_txn_id[:100],
+                    account_number=transfer.account_number[:30],
+                    amount=transfer.amount,
+                    memo=transfer.memo[:500],
+                    occurred_at=transfer.occurred_at,
+                    outcome=Outcome.UNMATCHED,
+                    raw=transfer.raw,
+                )
+        except IntegrityError:
+            return BankTransaction.objects.get(provider=provider, provider_txn_id=transfer.provider_txn_id[:100]), False
+        _match(row)
+        return row, True
+
+
+def _match(row: BankTransaction) -> None:
+    if row.amount <= 0:
+        row.outcome, row.reason = Outcome.IGNORED, _("Tiền ra khỏi tài khoản.")
+    else:
+        number = order_number_in_memo(row.memo)
+        order = Order.objects.filter(number=number).first() if number else None
+        if number is None:
+            row.reason = _("Nội dung chuyển khoản không có mã đơn (dạng %(example)s).") % {
+                "example": order_reference("100042")
+            }
+        elif order is None:
+            row.reason = _("Không có đơn số %(number)s.") % {"number": number}
+        else:
+            row.order = order
+            outcome = order_pay(order_id=order.pk, amount=row.amount, reference=f"{row.provider}:{row.provider_txn_id}")
+            if outcome.paid:
+                row.outcome, row.reason = Outcome.MATCHED, ""
+            else:
+                row.outcome, row.reason = Outcome.NEEDS_REVIEW, outcome.reason
+    row.save(update_fields=["outcome", "reason", "order"])
+
+
+# --- statement import -----------------------------------------------------------------
+
+STATEMENT_PROVIDER = "statement"
+# Vietnamese headers first; the English ones are accepted for exports from English-language bank sites.
+COLUMNS = {
+    "id": ("ma_giao_dich", "transaction_id", "id"),
+    "date": ("ngay", "date"),
+    "amount": ("so_tien", "amount"),
+    "memo": ("noi_dung", "description"),
+    "account": ("so_tai_khoan", "account_number"),
+}
+REQUIRED = ("id", "date", "amount", "memo")
+MAX_ROWS = 5000
+
+
+@dataclass
+class StatementReport:
+    errors: list[str] = field(default_factory=list)
+    rows: list[tuple[int, BankTransaction, bool]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def count(self, outcome: str) -> int:
+        return sum(1 for _line, row, created in self.rows if created and row.outcome == outcome)
+
+    @property
+    def matched(self) -> int:
+        return self.count(Outcome.MATCHED)
+
+    @property
+    def duplicates(self) -> int:
+        return sum(1 for _line, _row, created in self.rows if not created)
+
+
+def _statement_rows(data: bytes) -> tuple[list[tuple[int, IncomingTransfer]], list[str]]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return [], [_("Tệp không phải CSV mã hoá UTF-8.")]
+    reader = csv.DictReader(io.StringIO(text))
+    headers = {(name or "").strip().lower(): name for name in reader.fieldnames or []}
+    columns = {}
+    for key, names in COLUMNS.items():
+        found = next((headers[n] for n in names if n in headers), None)
+        if found is None and key in REQUIRED:
+            return [], [
+                _("Thiếu cột “%(column)s”. Dòng đầu phải là: %(header)s.")
+                % {"column": names[0], "header": ",".join(n[0] for n in COLUMNS.values())}
+            ]
+        columns[key] = found
+    transfers, errors, seen = [], [], set()
+    for line_no, record in enumerate(reader, start=2):
+        if line_no - 1 > MAX_ROWS:
+            errors.append(_("Tệp có hơn %(max)s dòng; hãy chia nhỏ.") % {"max": MAX_ROWS})
+            break
+        if not any((value or "").strip() for value in record.values() if isinstance(value, str)):
+            continue
+
+        def value(key, record=record):
+            column = columns.get(key)
+            return (record.get(column) or "").strip() if column else ""
+
+        problems = []
+        txn_id = value("id")
+        if not txn_id:
+            problems.append(_("thiếu mã giao dịch"))
+        elif txn_id in seen:
+            problems.append(_("mã giao dịch %(id)s lặp lại trong tệp") % {"id": txn_id})
+        seen.add(txn_id)
+        amount = None
+        try:
+            amount = parse_dong(value("amount").lstrip("+"))
+        except ValidationError:
+            problems.append(_("số tiền “%(value)s” không hợp lệ") % {"value": value("amount")})
+        occurred = None
+        try:
+            occurred = parse_when(value("date"))
+        except FeedError:
+            problems.append(_("ngày “%(value)s” không hợp lệ") % {"value": value("date")})
+        if problems:
+            errors.append(_("Dòng %(line)s: %(problems)s.") % {"line": line_no, "problems": "; ".join(problems)})
+            continue
+        transfers.append(
+            (
+                line_no,
+                IncomingTransfer(
+                    provider_txn_id=txn_id,
+                    amount=amount,
+                    memo=value("memo"),
+                    account_number=value("account"),
+                    occurred_at=occurred,
+                    raw={key: value(key) for key in COLUMNS},
+                ),
+            )
+        )
+    if not transfers and not errors:
+        errors.append(_("Tệp không có dòng giao dịch nào."))
+    return transfers, errors
+
+
+def bank_statement_import(*, data: bytes, actor) -> StatementReport:
+    """Import a statement CSV all or nothing: any malformed row means nothing is written."""
+    transfers, errors = _statement_rows(data)
+    report = StatementReport(errors=errors)
+    if errors:
+        return report
+    with transaction.atomic():
+        for line_no, transfer in transfers:
+            row, created = bank_transfer_record(provider=STATEMENT_PROVIDER, transfer=transfer)
+            report.rows.append((line_no, row, created))
+        PaymentAudit.objects.create(
+            actor=actor,
+            action=PaymentAudit.Action.STATEMENT_IMPORT,
+            note=_("%(rows)s dòng, %(matched)s khớp, tổng %(total)s")
+            % {
+                "rows": len(transfers),
+                "matched": report.count(Outcome.MATCHED),
+                "total": format_vnd(sum(t.amount for _n, t in transfers)),
+            },
+        )
+    return report

@@ -1,0 +1,234 @@
+"""Order-side writes: locked stock allocation, marking paid, cash collection, expiry.
+
+Every change of payment state goes through ``_order_pay`` under ``select_for_update`` on
+the order row, so concurrent webhooks, a statement import and a staff click cannot pay an
+order twice, and nothing moves an order out of a terminal status.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from oscar.core.loading import get_model
+
+from payments import status
+from payments.models import PaymentAudit
+
+Order = get_model("order", "Order")
+StockRecord = get_model("partner", "StockRecord")
+Source = get_model("payment", "Source")
+SourceType = get_model("payment", "SourceType")
+PaymentEvent = get_model("order", "PaymentEvent")
+PaymentEventType = get_model("order", "PaymentEventType")
+PaymentEventQuantity = get_model("order", "PaymentEventQuantity")
+
+PAID_EVENT = "paid"
+CASH_COLLECTED_EVENT = "cash-collected"
+
+
+class OutOfStock(Exception):
+    """The basket asks for more than is left; the message names the product for the buyer."""
+
+
+class PaymentRefused(Exception):
+    """A manual payment action that cannot apply to this order; the message says why."""
+
+
+def stock_allocate_check(*, basket) -> None:
+    """Lock the basket's stock records and refuse if any has too little left.
+
+    Must run inside the transaction that then allocates (Oscar's ``OrderCreator``), so the
+    locks are held until the allocation commits: concurrent checkouts for the last units
+    queue here instead of all passing the check (django-oscar #4524). Rows are locked in
+    primary-key order, as Oscar allocates, so two baskets cannot deadlock.
+    """
+    wanted: dict[int, int] = defaultdict(int)
+    titles: dict[int, str] = {}
+    for line in basket.all_lines():
+        if line.stockrecord_id and line.product.get_product_class().track_stock:
+            wanted[line.stockrecord_id] += line.quantity
+            titles[line.stockrecord_id] = line.product.get_title()
+    records = StockRecord.objects.select_for_update().filter(pk__in=wanted).order_by("pk")
+    for record in records:
+        left = max(record.net_stock_level, 0)
+        if wanted[record.pk] > left:
+            if left == 0:
+                message = _("“%(title)s” vừa hết hàng.") % {"title": titles[record.pk]}
+            else:
+                message = _("“%(title)s” chỉ còn %(left)s.") % {"title": titles[record.pk], "left": left}
+            raise OutOfStock(message)
+
+
+def source_type_for(gateway) -> "SourceType":
+    source_type, _created = SourceType.objects.get_or_create(code=gateway.code, defaults={"name": str(gateway.label)})
+    return source_type
+
+
+def order_payment_method(order) -> str:
+    """The code of the gateway the order was placed with ("vietqr", "card", "cod")."""
+    source = order.sources.select_related("source_type").first()
+    return source.source_type.code if source else ""
+
+
+@dataclass(frozen=True)
+class PaymentOutcome:
+    paid: bool
+    reason: str = ""
+
+
+def _event_type(name: str) -> "PaymentEventType":
+    event_type, _created = PaymentEventType.objects.get_or_create(code=name, defaults={"name": name})
+    return event_type
+
+
+def _record_event(*, order, lines, amount: Decimal, event_name: str, reference: str) -> None:
+    event = PaymentEvent.objects.create(
+        order=order, event_type=_event_type(event_name), amount=amount, reference=reference[:128]
+    )
+    PaymentEventQuantity.objects.bulk_create(
+        [PaymentEventQuantity(event=event, line=line, quantity=line.quantity) for line in lines]
+    )
+
+
+def _order_pay(*, order, amount: Decimal, reference: str) -> None:
+    """Record money in for an order already locked by the caller, and mark it paid."""
+    source = order.sources.first()
+    if source is not None:
+        source.debit(amount, reference=reference[:255], status="paid")
+    _record_event(order=order, lines=list(order.lines.all()), amount=amount, event_name=PAID_EVENT, reference=reference)
+    order.set_status(status.PAID)
+    _after_payment_change(order)
+
+
+def _after_payment_change(order) -> None:
+    from ocop_catalog.tasks import cooperative_volume_refresh_for_order
+    from payments.tasks import order_notify_task
+
+    cooperative_volume_refresh_for_order(order)
+    if order.status == status.PAID:
+        order_id = order.pk
+        transaction.on_commit(lambda: order_notify_task.delay(order_id, "paid"))
+
+
+def order_pay(*, order_id: int, amount: Decimal, reference: str, expected_method: str = "") -> PaymentOutcome:
+    """Mark an unpaid order paid if ``amount`` is exactly its total; otherwise say why not.
+
+    Idempotent in effect: a second call finds the order paid and changes nothing.
+    """
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=order_id)
+        if order.status == status.PAID:
+            return PaymentOutcome(False, _("Đơn %(number)s đã được thanh toán trước đó.") % {"number": order.number})
+        if order.status not in status.UNPAID:
+            return PaymentOutcome(
+                False,
+                _("Đơn %(number)s đang ở trạng thái “%(status)s”.")
+                % {"number": order.number, "status": status.label(order.status)},
+            )
+        if expected_method and order_payment_method(order) != expected_method:
+            return PaymentOutcome(False, _("Đơn %(number)s không chọn hình thức này.") % {"number": order.number})
+        total = Decimal(order.total_incl_tax)
+        if Decimal(amount) != total:
+            return PaymentOutcome(
+                False,
+                _("Số tiền %(amount)s không đúng tổng đơn %(total)s.")
+                % {"amount": _money(amount), "total": _money(total)},
+            )
+        _order_pay(order=order, amount=total, reference=reference)
+        return PaymentOutcome(True)
+
+
+def _money(amount) -> str:
+    from market.money import format_vnd
+
+    return format_vnd(amount)
+
+
+def order_mark_paid_by_staff(*, order, actor, note: str) -> None:
+    """Staff confirm money they can see (a bank app, cash in hand). Audited; the note is required."""
+    if not note.strip():
+        raise PaymentRefused(_("Hãy ghi chú vì sao đánh dấu đã thanh toán."))
+    with transaction.atomic():
+        locked = Order.objects.select_for_update().get(pk=order.pk)
+        if locked.status not in status.UNPAID:
+            raise PaymentRefused(
+                _("Đơn %(number)s đang ở trạng thái “%(status)s”, không thể đánh dấu đã thanh toán.")
+                % {"number": locked.number, "status": status.label(locked.status)}
+            )
+        PaymentAudit.objects.create(order=locked, actor=actor, action=PaymentAudit.Action.MARK_PAID, note=note.strip())
+        _order_pay(order=locked, amount=Decimal(locked.total_incl_tax), reference=f"staff:{actor.pk}")
+
+
+def order_cash_collect(*, order, cooperative, actor, note: str = "") -> bool:
+    """A cooperative hands over its part of a cash-on-delivery order and collects the cash.
+
+    Returns True when that completes the order (every cooperative in it has collected),
+    which marks it paid. The cooperative's part is its lines plus its shipping fee, if the
+    order was delivered.
+    """
+    with transaction.atomic():
+        locked = Order.objects.select_for_update().get(pk=order.pk)
+        if locked.status != status.CASH_ON_DELIVERY:
+            raise PaymentRefused(
+                _("Đơn %(number)s không phải đơn trả tiền khi nhận hàng đang chờ thu.") % {"number": locked.number}
+            )
+        lines = list(locked.lines.select_related("partner__cooperative"))
+        own = [line for line in lines if line.partner_id == cooperative.partner_id]
+        if not own:
+            raise PaymentRefused(_("Đơn này không có hàng của hợp tác xã bạn."))
+        reference = f"coop:{cooperative.pk}"
+        collected = set(
+            locked.payment_events.filter(event_type__code=CASH_COLLECTED_EVENT).values_list("reference", flat=True)
+        )
+        if reference in collected:
+            raise PaymentRefused(_("Hợp tác xã bạn đã xác nhận thu tiền đơn này rồi."))
+        amount = sum((Decimal(line.line_price_incl_tax) for line in own), Decimal(0))
+        if Decimal(locked.shipping_incl_tax):
+            amount += Decimal(cooperative.shipping_fee)
+        _record_event(order=locked, lines=own, amount=amount, event_name=CASH_COLLECTED_EVENT, reference=reference)
+        PaymentAudit.objects.create(
+            order=locked, actor=actor, action=PaymentAudit.Action.COLLECT_CASH, note=note or cooperative.name
+        )
+        collected.add(reference)
+        everyone = {f"coop:{line.partner.cooperative.pk}" for line in lines}
+        if everyone <= collected:
+            source = locked.sources.first()
+            if source is not None:
+                source.debit(Decimal(locked.total_incl_tax), reference="cash", status="paid")
+            locked.set_status(status.PAID)
+            _after_payment_change(locked)
+            return True
+        return False
+
+
+def _release_stock(order) -> None:
+    quantities: dict[int, int] = defaultdict(int)
+    for line in order.lines.all():
+        if line.stockrecord_id:
+            quantities[line.stockrecord_id] += line.quantity
+    for record in StockRecord.objects.select_for_update().filter(pk__in=quantities).order_by("pk"):
+        record.cancel_allocation(quantities[record.pk])
+
+
+def order_void(*, order_id: int, new_status: str) -> bool:
+    """Cancel or expire an unpaid order and give its stock back. False if it was already settled."""
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=order_id)
+        if order.status not in status.UNPAID or new_status not in order.available_statuses():
+            return False
+        _release_stock(order)
+        order.set_status(new_status)
+        _after_payment_change(order)
+        return True
+
+
+def orders_expire_unpaid(*, now: datetime.datetime | None = None) -> int:
+    """Expire transfer and card orders left unpaid longer than ``PAYMENT_EXPIRY``. Returns how many."""
+    cutoff = (now or timezone.now()) - settings.PAYMENT_EXPIRY
+    stale = Order.objects.filter(status=status.AWAITING_PAYMENT, date_placed__lt=cutoff).values_list("pk", flat=True)
+    return sum(order_void(order_id=pk, new_status=status.EXPIRED) for pk in list(stale))

@@ -1,0 +1,109 @@
+"""Stripe card payments: one PaymentIntent per order, and webhook events applied once.
+
+* The PaymentIntent is created with the idempotency key ``choso-order-<number>`` and kept
+  in ``StripePaymentIntent`` (one-to-one with the order), so a reload, a second tab or a
+  retry after a timeout all get the same intent.
+* A webhook is verified on its raw body with a 300 s tolerance, then stored once by event
+  id (unique constraint) before it is applied; ``order_pay`` keeps a paid order paid.
+"""
+
+import json
+from decimal import Decimal
+
+import stripe
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from oscar.apps.payment.exceptions import PaymentError
+from oscar.core.loading import get_model
+
+from payments.gateways.card_stripe import amount_check
+from payments.models import StripeEvent, StripePaymentIntent
+
+from .orders import order_pay
+
+Order = get_model("order", "Order")
+WEBHOOK_TOLERANCE = 300
+
+
+class StripeWebhookError(ValueError):
+    """The webhook is not a verifiable Stripe event; the message says why."""
+
+
+def _client() -> stripe.StripeClient:
+    return stripe.StripeClient(
+        settings.STRIPE_SECRET_KEY,
+        base_addresses={"api": settings.STRIPE_API_BASE},
+        max_network_retries=2,
+    )
+
+
+def idempotency_key(order) -> str:
+    return f"choso-order-{order.number}"
+
+
+def stripe_intent_for_order(*, order) -> StripePaymentIntent:
+    """The order's PaymentIntent, created on first use.
+
+    The order row is locked while the intent is created, so two tabs cannot store two
+    intents; the idempotency key makes Stripe itself return the same intent on a retry.
+    """
+    existing = StripePaymentIntent.objects.filter(order=order).first()
+    if existing is not None:
+        return existing
+    amount = Decimal(order.total_incl_tax)
+    amount_check(amount)
+    with transaction.atomic():
+        Order.objects.select_for_update().filter(pk=order.pk).first()
+        existing = StripePaymentIntent.objects.filter(order=order).first()
+        if existing is not None:
+            return existing
+        try:
+            intent = _client().v1.payment_intents.create(
+                params={
+                    "amount": int(amount),  # VND is zero-decimal: whole dong, never ×100
+                    "currency": "vnd",
+                    "payment_method_types": ["card"],
+                    "metadata": {"order_number": order.number},
+                },
+                options={"idempotency_key": idempotency_key(order)},
+            )
+        except stripe.StripeError as exc:
+            raise PaymentError(str(exc)) from exc
+        return StripePaymentIntent.objects.create(
+            order=order, intent_id=intent.id, client_secret=intent.client_secret, amount=amount
+        )
+
+
+def stripe_event_verify(*, payload: bytes, signature: str) -> dict:
+    try:
+        stripe.WebhookSignature.verify_header(
+            payload.decode("utf-8"), signature, settings.STRIPE_WEBHOOK_SECRET, WEBHOOK_TOLERANCE
+        )
+    except (stripe.SignatureVerificationError, UnicodeDecodeError, ValueError) as exc:
+        raise StripeWebhookError(str(exc)) from None
+    try:
+        event = json.loads(payload)
+    except ValueError:
+        raise StripeWebhookError("body is not JSON") from None
+    if not isinstance(event, dict) or not event.get("id") or not event.get("type"):
+        raise StripeWebhookError("not a Stripe event")
+    return event
+
+
+def stripe_event_apply(*, event: dict) -> tuple[StripeEvent, bool]:
+    """Store the event once by id and apply it. Returns (row, created); a redelivery changes nothing."""
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                row = StripeEvent.objects.create(event_id=event["id"], type=event["type"], payload=event)
+        except IntegrityError:
+            return StripeEvent.objects.get(event_id=event["id"]), False
+        obj = (event.get("data") or {}).get("object") or {}
+        if event["type"] == "payment_intent.succeeded" and obj.get("object", "payment_intent") == "payment_intent":
+            intent = StripePaymentIntent.objects.filter(intent_id=obj.get("id")).select_related("order").first()
+            if intent is not None:
+                row.order = intent.order
+                row.save(update_fields=["order"])
+                received = Decimal(obj.get("amount_received") or obj.get("amount") or 0)
+                order_pay(order_id=intent.order_id, amount=received, reference=f"stripe:{obj.get('id')}")
+        return row, True

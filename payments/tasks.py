@@ -1,0 +1,17 @@
+from celery import shared_task
+
+from .services.notifications import order_notify
+from .services.orders import orders_expire_unpaid
+
+
+@shared_task(bind=True, max_retries=5, retry_backoff=True, retry_backoff_max=600, acks_late=True)
+def order_notify_task(self, order_id: int, event: str) -> int:
+    try:
+        return order_notify(order_id=order_id, event=event)
+    except OSError as exc:  # mail server unreachable: try again later
+        raise self.retry(exc=exc) from exc
+
+
+@shared_task
+def orders_expire_unpaid_task() -> int:
+    return orders_expire_unpaid()

@@ -1,0 +1,189 @@
+"""Payment screens: the buyer's order page and lookup, webhook intake, and staff tools."""
+
+import json
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404, HttpResponseBadRequest, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.decorators.csrf import csrf_exempt
+from django.views.generic import FormView, TemplateView
+from oscar.apps.payment.exceptions import PaymentError
+
+from . import status
+from .access import order_can_view, order_grant_access
+from .bank_feeds import FeedError, parse_feed, signature_valid
+from .forms import MarkPaidForm, OrderLookupForm, StatementImportForm
+from .gateways import gateway_for
+from .models import BankTransaction
+from .selectors import (
+    bank_transactions_for_staff,
+    order_detail_queryset,
+    order_find_by_phone,
+    order_lines_by_cooperative,
+)
+from .services.bank import bank_statement_import, bank_transfer_record
+from .services.orders import PaymentRefused, order_mark_paid_by_staff, order_payment_method
+from .services.stripe_card import StripeWebhookError, stripe_event_apply, stripe_event_verify
+
+LOOKUP_ATTEMPTS = 10  # wrong phone numbers per order number and address, per hour
+
+
+class OrderDetailView(TemplateView):
+    template_name = "payments/order_detail.html"
+
+    def get(self, request, *args, number, **kwargs):
+        order = get_object_or_404(order_detail_queryset(), number=number)
+        if not order_can_view(request, order):
+            return redirect(f"{reverse('payments:order-lookup')}?number={order.number}")
+        gateway = gateway_for(order_payment_method(order))
+        try:
+            next_step = gateway.next_step(order=order, request=request) if gateway else None
+        except PaymentError:
+            next_step = None
+            messages.error(request, _("Chưa kết nối được dịch vụ thanh toán. Hãy tải lại trang sau ít phút."))
+        return self.render_to_response(
+            {
+                "order": order,
+                "status_label": status.label(order.status),
+                "is_paid": order.status == status.PAID,
+                "gateway": gateway,
+                "next_step": next_step,
+                "groups": order_lines_by_cooperative(order),
+                "poll": order.status == status.AWAITING_PAYMENT,
+            }
+        )
+
+
+class OrderStatusJsonView(View):
+    """What the order page polls while it waits for money."""
+
+    def get(self, request, number):
+        order = get_object_or_404(order_detail_queryset(), number=number)
+        if not order_can_view(request, order):
+            raise Http404
+        return JsonResponse({"number": order.number, "status": order.status, "label": status.label(order.status)})
+
+
+class OrderLookupView(FormView):
+    template_name = "payments/order_lookup.html"
+    form_class = OrderLookupForm
+
+    def get_initial(self):
+        return {"number": self.request.GET.get("number", "")}
+
+    def form_valid(self, form):
+        number = form.cleaned_data["number"]
+        key = f"order-lookup:{self.request.META.get('REMOTE_ADDR', '')}:{number}"
+        attempts = cache.get(key, 0)
+        if attempts >= LOOKUP_ATTEMPTS:
+            form.add_error(None, _("Bạn đã thử quá nhiều lần. Hãy thử lại sau một giờ."))
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        try:
+            order = order_find_by_phone(number=number, phone=form.cleaned_data["phone"])
+        except ValidationError as exc:
+            form.add_error("phone", exc)
+            return self.form_invalid(form)
+        if order is None:
+            cache.set(key, attempts + 1, 3600)
+            form.add_error(None, _("Không tìm thấy đơn hàng với mã và số điện thoại này."))
+            return self.form_invalid(form)
+        order_grant_access(self.request, order.number)
+        return redirect("payments:order-detail", number=order.number)
+
+
+@method_decorator(csrf_exempt, name="dispatch")
+class BankWebhookView(View):
+    """A bank-notification service reports transfers. Signed with HMAC-SHA256 (see ``payments.bank_feeds``)."""
+
+    def post(self, request, provider):
+        body = request.body
+        if not signature_valid(
+            body=body, header=request.headers.get("X-Signature", ""), secret=settings.BANK_WEBHOOK_SECRET
+        ):
+            return HttpResponseBadRequest("bad signature")
+        try:
+            transfers = parse_feed(provider, json.loads(body))
+        except (ValueError, FeedError) as exc:
+            return HttpResponseBadRequest(f"bad payload: {exc}")
+        results = []
+        with transaction.atomic():
+            for transfer in transfers:
+                row, created = bank_transfer_record(provider=provider, transfer=transfer)
+                results.append({"id": row.provider_txn_id, "outcome": row.outcome, "new": created})
+        return JsonResponse({"received": len(results), "results": results})
+
+
+@method_decorator(csrf_exempt, name="dispatch")
+class StripeWebhookView(View):
+    """Stripe events, verified on the raw body with Stripe's own signature scheme."""
+
+    def post(self, request):
+        try:
+            event = stripe_event_verify(payload=request.body, signature=request.headers.get("Stripe-Signature", ""))
+        except StripeWebhookError as exc:
+            return HttpResponseBadRequest(f"bad signature: {exc}")
+        row, created = stripe_event_apply(event=event)
+        return JsonResponse({"id": row.event_id, "new": created})
+
+
+@method_decorator(staff_member_required, name="dispatch")
+class BankTransactionListView(TemplateView):
+    template_name = "payments/staff/transaction_list.html"
+
+    def get_context_data(self, **kwargs):
+        outcome = self.request.GET.get("outcome", "")
+        if outcome not in BankTransaction.Outcome.values:
+            outcome = ""
+        return {
+            "rows": bank_transactions_for_staff(outcome=outcome or None)[:200],
+            "outcome": outcome,
+            "outcomes": BankTransaction.Outcome.choices,
+        }
+
+
+@method_decorator(staff_member_required, name="dispatch")
+class StatementImportView(FormView):
+    template_name = "payments/staff/statement_import.html"
+    form_class = StatementImportForm
+
+    def form_valid(self, form):
+        report = bank_statement_import(data=form.cleaned_data["file"].read(), actor=self.request.user)
+        return self.render_to_response(self.get_context_data(form=self.form_class(), report=report))
+
+
+@method_decorator(staff_member_required, name="dispatch")
+class OrderMarkPaidView(FormView):
+    template_name = "payments/staff/mark_paid.html"
+    form_class = MarkPaidForm
+
+    def dispatch(self, request, *args, number, **kwargs):
+        self.order = get_object_or_404(order_detail_queryset(), number=number)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            order=self.order,
+            status_label=status.label(self.order.status),
+            audits=self.order.payment_audits.select_related("actor"),
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        try:
+            order_mark_paid_by_staff(order=self.order, actor=self.request.user, note=form.cleaned_data["note"])
+        except PaymentRefused as exc:
+            form.add_error(None, str(exc))
+            return self.form_invalid(form)
+        messages.success(
+            self.request, _("Đơn %(number)s đã được đánh dấu đã thanh toán.") % {"number": self.order.number}
+        )
+        return redirect("payments:staff-mark-paid", number=self.order.number)
