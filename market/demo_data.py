@@ -67,6 +67,14 @@ COOPERATIVES = [
     ),
 ]
 
+# Flat delivery fee per cooperative (dong); the rest pay the default 30.000 ₫.
+SHIPPING_FEES = {"htx-ca-phe-chieng-mai": 25000, "htx-nong-san-moc-chau": 35000}
+# Cooperatives with a stall at the market, where buyers may pick up instead of delivery.
+PICKUP_POINTS = {
+    "htx-ca-phe-chieng-mai": "Chợ Trung tâm Sơn La, dãy B, sạp 12",
+    "htx-nong-san-moc-chau": "Chợ Trung tâm Sơn La, dãy A, sạp 3",
+}
+
 # upc, cooperative slug, category, title, unit, price, stock, stars, level, years valid left (negative: expired)
 PRODUCTS = [
     (

@@ -10,15 +10,20 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views import View
 from django.views.generic import FormView, TemplateView
 from oscar.core.loading import get_model
+
+from payments.services.orders import PaymentRefused, order_cash_collect
 
 from .forms import CooperativeProfileForm, ProductEditForm
 from .selectors import cooperative_for_user
 from .services import cooperative_profile_update, product_save
+from .volume import cooperative_volume_summary
 
 Product = get_model("catalogue", "Product")
 Line = get_model("order", "Line")
@@ -166,3 +171,39 @@ class CoopProfileEditView(CooperativeStaffMixin, FormView):
         )
         messages.success(self.request, _("Đã lưu thông tin hợp tác xã."))
         return redirect("coop:profile")
+
+
+class CoopOrderCollectView(CooperativeStaffMixin, View):
+    """Cash on delivery: the cooperative has handed over its goods and collected the cash."""
+
+    def post(self, request, number):
+        line = (
+            Line.objects.filter(order__number=number, partner=self.cooperative.partner).select_related("order").first()
+        )
+        if line is None:
+            raise Http404
+        try:
+            completed = order_cash_collect(order=line.order, cooperative=self.cooperative, actor=request.user)
+        except PaymentRefused as exc:
+            messages.error(request, str(exc))
+        else:
+            if completed:
+                messages.success(
+                    request, _("Đã ghi nhận thu tiền. Đơn %(number)s đã thanh toán đủ.") % {"number": number}
+                )
+            else:
+                messages.success(
+                    request, _("Đã ghi nhận phần của hợp tác xã bạn. Đơn còn chờ hợp tác xã khác thu tiền.")
+                )
+        return redirect("coop:line-detail", pk=line.pk)
+
+
+class CoopFiguresView(CooperativeStaffMixin, TemplateView):
+    """The cooperative's own order volume, read from the daily record."""
+
+    template_name = "ocop_catalog/coop/figures.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["summary"] = cooperative_volume_summary(cooperative=self.cooperative, days=30)
+        return context

@@ -1,7 +1,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-
 from phonenumber_field.phonenumber import PhoneNumber
 
 from market import geo

@@ -119,9 +119,7 @@ def checkout(client, products, *, quantity=1, place=True, **details):
     from django.urls import reverse
 
     for product in products:
-        response = client.post(
-            reverse("basket:add", kwargs={"pk": product.pk}), {"quantity": quantity}, follow=False
-        )
+        response = client.post(reverse("basket:add", kwargs={"pk": product.pk}), {"quantity": quantity}, follow=False)
         assert response.status_code in (200, 302), response.status_code
     response = client.post(reverse("checkout:index"), {**BUYER, **details})
     assert response.status_code == 302, response.content.decode()[:3000]

@@ -128,6 +128,8 @@ class Command(BaseCommand):
                     address=address,
                     phone=phone,
                     story=story,
+                    shipping_fee=demo.SHIPPING_FEES.get(slug, 30000),
+                    pickup_point=demo.PICKUP_POINTS.get(slug, ""),
                 ),
             )
             found[slug] = coop

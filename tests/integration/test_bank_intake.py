@@ -1,0 +1,208 @@
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+from oscar.core.loading import get_model
+
+from payments import status
+from payments.bank_feeds import sign
+from payments.models import BankTransaction, PaymentAudit
+from tests.factories import CooperativeFactory, UserFactory, checkout, make_product, order_number_from
+
+Order = get_model("order", "Order")
+PaymentEvent = get_model("order", "PaymentEvent")
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "bank"
+SECRET = "test-bank-webhook-secret"
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def order(client):
+    product = make_product(cooperative=CooperativeFactory(shipping_fee=30000), price=120000, stock=5)
+    return Order.objects.get(number=order_number_from(checkout(client, [product])))
+
+
+def fixture_body(name: str, *, number: str, amount) -> bytes:
+    text = (FIXTURES / name).read_text(encoding="utf-8")
+    return text.replace("{number}", number).replace("{amount}", str(int(amount))).encode()
+
+
+def post_signed(client, provider: str, body: bytes, *, secret=SECRET):
+    return client.post(
+        reverse("payments:bank-webhook", kwargs={"provider": provider}),
+        data=body,
+        content_type="application/json",
+        HTTP_X_SIGNATURE=f"sha256={sign(body, secret)}",
+    )
+
+
+@pytest.mark.parametrize("provider,fixture", [("sepay", "sepay.json"), ("casso", "casso_v2.json"), ("casso", "casso_v1.json")])
+def test_signed_transfer_with_exact_amount_marks_the_order_paid(client, order, provider, fixture):
+    body = fixture_body(fixture, number=order.number, amount=order.total_incl_tax)
+    response = post_signed(client, provider, body)
+    assert response.status_code == 200, response.content
+    assert response.json()["results"][0]["outcome"] == "matched"
+    order.refresh_from_db()
+    assert order.status == status.PAID
+    assert order.sources.get().amount_debited == Decimal(150000)
+    event = PaymentEvent.objects.get(order=order)
+    assert (event.event_type.code, event.amount) == ("paid", Decimal(150000))
+    assert BankTransaction.objects.get().order == order
+
+
+def test_replayed_webhook_changes_nothing(client, order):
+    body = fixture_body("sepay.json", number=order.number, amount=order.total_incl_tax)
+    post_signed(client, "sepay", body)
+    again = post_signed(client, "sepay", body)
+    assert again.status_code == 200 and again.json()["results"][0]["new"] is False
+    assert BankTransaction.objects.count() == 1
+    assert PaymentEvent.objects.filter(order=order).count() == 1
+
+
+def test_webhook_with_bad_signature_writes_nothing(client, order):
+    body = fixture_body("sepay.json", number=order.number, amount=order.total_incl_tax)
+    assert post_signed(client, "sepay", body, secret="wrong").status_code == 400
+    response = client.post(
+        reverse("payments:bank-webhook", kwargs={"provider": "sepay"}), data=body, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert BankTransaction.objects.count() == 0
+    order.refresh_from_db()
+    assert order.status == status.AWAITING_PAYMENT
+
+
+@pytest.mark.parametrize("body", [b"not json", b"{}", b'{"id": 1, "transferAmount": "12.5"}', b"[]"])
+def test_malformed_payload_is_a_400_and_writes_nothing(client, body):
+    response = post_signed(client, "sepay", body)
+    assert response.status_code == 400
+    assert BankTransaction.objects.count() == 0
+
+
+def test_unknown_provider_is_a_400(client):
+    assert post_signed(client, "momo", b'{"id": 1}').status_code == 400
+
+
+def test_wrong_amount_is_flagged_for_review_and_never_paid(client, order):
+    body = fixture_body("sepay.json", number=order.number, amount=order.total_incl_tax - 1000)
+    response = post_signed(client, "sepay", body)
+    assert response.json()["results"][0]["outcome"] == "needs-review"
+    row = BankTransaction.objects.get()
+    assert row.order == order and "149.000 ₫" in row.reason and "150.000 ₫" in row.reason
+    order.refresh_from_db()
+    assert order.status == status.AWAITING_PAYMENT
+    assert not PaymentEvent.objects.exists()
+
+
+def test_transfer_without_a_known_order_goes_on_the_staff_list(client, order):
+    body = json.dumps({"id": "x1", "amount": 50000, "description": "tien hang"}).encode()
+    assert post_signed(client, "generic", body).json()["results"][0]["outcome"] == "unmatched"
+    body = json.dumps({"id": "x2", "amount": 50000, "description": "CS999999"}).encode()
+    assert post_signed(client, "generic", body).json()["results"][0]["outcome"] == "unmatched"
+    staff = UserFactory(is_staff=True)
+    client.force_login(staff)
+    html = client.get(reverse("payments:staff-transactions") + "?outcome=unmatched").content.decode()
+    assert "tien hang" in html and "Không có đơn số 999999" in html
+
+
+def test_second_transfer_for_a_paid_order_is_a_review_item_not_a_second_payment(client, order):
+    post_signed(client, "sepay", fixture_body("sepay.json", number=order.number, amount=order.total_incl_tax))
+    other = fixture_body("casso_v2.json", number=order.number, amount=order.total_incl_tax)
+    assert post_signed(client, "casso", other).json()["results"][0]["outcome"] == "needs-review"
+    assert PaymentEvent.objects.filter(order=order).count() == 1
+
+
+def test_money_out_is_stored_and_ignored(client, order):
+    body = json.dumps({"id": "o1", "amount": 150000, "description": f"CS{order.number}", "direction": "out"}).encode()
+    assert post_signed(client, "generic", body).json()["results"][0]["outcome"] == "ignored"
+    order.refresh_from_db()
+    assert order.status == status.AWAITING_PAYMENT
+
+
+# --- statement import -----------------------------------------------------------------
+
+
+def test_statement_import_matches_rows_and_reports(client, order):
+    staff = UserFactory(is_staff=True)
+    client.force_login(staff)
+    csv = (
+        "ma_giao_dich,ngay,so_tien,noi_dung,so_tai_khoan\n"
+        f"FT1,25/11/2026 09:10,150.000,NGUYEN VAN AN CK CS{order.number},1023456789\n"
+        "FT2,2026-11-25 09:12,20000,tien hang,1023456789\n"
+    ).encode()
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = client.post(reverse("payments:staff-import"), {"file": SimpleUploadedFile("sao-ke.csv", csv)})
+    html = response.content.decode()
+    assert response.status_code == 200 and "Đã nhập xong" in html
+    order.refresh_from_db()
+    assert order.status == status.PAID
+    assert sorted(BankTransaction.objects.values_list("provider_txn_id", "outcome")) == [
+        ("FT1", "matched"),
+        ("FT2", "unmatched"),
+    ]
+    assert PaymentAudit.objects.filter(action="statement-import", actor=staff).count() == 1
+    # Importing the same statement again adds nothing.
+    client.post(reverse("payments:staff-import"), {"file": SimpleUploadedFile("sao-ke.csv", csv)})
+    assert BankTransaction.objects.count() == 2
+
+
+def test_statement_with_a_malformed_row_imports_nothing_and_names_the_row(client, order):
+    client.force_login(UserFactory(is_staff=True))
+    csv = (
+        "ma_giao_dich,ngay,so_tien,noi_dung\n"
+        f"FT1,25/11/2026,150000,CS{order.number}\n"
+        "FT2,hôm qua,20000,abc\n"
+        "FT3,25/11/2026,12.5,abc\n"
+    ).encode()
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    html = client.post(reverse("payments:staff-import"), {"file": SimpleUploadedFile("s.csv", csv)}).content.decode()
+    assert "Chưa nhập dòng nào" in html
+    assert "Dòng 3" in html and "Dòng 4" in html
+    assert BankTransaction.objects.count() == 0
+    order.refresh_from_db()
+    assert order.status == status.AWAITING_PAYMENT
+
+
+def test_statement_without_the_required_columns_says_which(client):
+    client.force_login(UserFactory(is_staff=True))
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    html = client.post(
+        reverse("payments:staff-import"), {"file": SimpleUploadedFile("s.csv", b"a,b\n1,2\n")}
+    ).content.decode()
+    assert "Thiếu cột" in html
+
+
+def test_staff_pages_are_for_staff_only(client, order):
+    client.force_login(UserFactory())
+    for url in (
+        reverse("payments:staff-transactions"),
+        reverse("payments:staff-import"),
+        reverse("payments:staff-mark-paid", kwargs={"number": order.number}),
+    ):
+        assert client.get(url).status_code == 302  # to the admin login
+
+
+# --- manual mark paid -----------------------------------------------------------------
+
+
+def test_staff_mark_paid_needs_a_note_and_is_audited(client, order):
+    staff = UserFactory(is_staff=True)
+    client.force_login(staff)
+    url = reverse("payments:staff-mark-paid", kwargs={"number": order.number})
+    assert client.post(url, {"note": "  "}).status_code == 200
+    order.refresh_from_db()
+    assert order.status == status.AWAITING_PAYMENT
+    client.post(url, {"note": "Thấy tiền trong app VCB, FT25329"})
+    order.refresh_from_db()
+    assert order.status == status.PAID
+    audit = PaymentAudit.objects.get(order=order)
+    assert (audit.actor, audit.action, audit.note) == (staff, "mark-paid", "Thấy tiền trong app VCB, FT25329")
+    # Marking a paid order again is refused with a message.
+    html = client.post(url, {"note": "again"}).content.decode()
+    assert PaymentAudit.objects.filter(order=order).count() == 1
+    assert "Đã thanh toán" in html
