@@ -17,7 +17,7 @@ def cooperative_volume_refresh_for_order(order) -> None:
     day = timezone.localdate(order.date_placed).isoformat()
     ids = sorted({pk for pk in order.lines.values_list("partner__cooperative__id", flat=True) if pk is not None})
     if ids:
-        transaction.on_commit(lambda: cooperative_volume_rebuild_task.delay(day, ids))
+        transaction.on_commit(lambda: cooperative_volume_rebuild_task.delay(day, ids), robust=True)
 
 
 @shared_task

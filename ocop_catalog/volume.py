@@ -10,7 +10,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from oscar.core.loading import get_model
 
@@ -29,64 +29,52 @@ def local_day_bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.da
 
 def cooperative_volume_rebuild(*, day: datetime.date, cooperative_ids: list[int] | None = None) -> int:
     """Recompute ``day`` for these cooperatives (all when None). Returns the number of rows written."""
-    start, end = local_day_bounds(day)
-    lines = (
-        Line.objects.filter(
-            order__date_placed__gte=start, order__date_placed__lt=end, partner__cooperative__isnull=False
-        )
-        .exclude(order__status__in=status.VOID)
-        .values(
-            "order_id",
-            "order__status",
-            "quantity",
-            "line_price_incl_tax",
-            "partner__cooperative__id",
-            "order__sources__source_type__code",
-        )
-    )
-    if cooperative_ids is not None:
-        lines = lines.filter(partner__cooperative__id__in=cooperative_ids)
-    totals: dict[tuple[int, str], dict] = defaultdict(
-        lambda: {
-            "orders": set(),
-            "paid": set(),
-            "lines": 0,
-            "quantity": 0,
-            "revenue": Decimal(0),
-            "paid_revenue": Decimal(0),
-        }
-    )
-    for row in lines:
-        key = (row["partner__cooperative__id"], row["order__sources__source_type__code"] or "")
-        bucket = totals[key]
-        bucket["orders"].add(row["order_id"])
-        bucket["lines"] += 1
-        bucket["quantity"] += row["quantity"]
-        bucket["revenue"] += Decimal(row["line_price_incl_tax"])
-        if row["order__status"] == status.PAID:
-            bucket["paid"].add(row["order_id"])
-            bucket["paid_revenue"] += Decimal(row["line_price_incl_tax"])
-    rows = [
-        CooperativeDailyVolume(
-            cooperative_id=cooperative_id,
-            day=day,
-            payment_method=method,
-            orders=len(bucket["orders"]),
-            lines=bucket["lines"],
-            quantity=bucket["quantity"],
-            revenue=bucket["revenue"],
-            paid_orders=len(bucket["paid"]),
-            paid_revenue=bucket["paid_revenue"],
-        )
-        for (cooperative_id, method), bucket in sorted(totals.items())
-    ]
     with transaction.atomic():
+        # Concurrent rebuilds of the same cooperatives queue on their rows, so each one
+        # reads what the previous one committed and the delete-and-insert never collides.
+        locked = Cooperative.objects.select_for_update().order_by("pk")
+        if cooperative_ids is not None:
+            locked = locked.filter(pk__in=cooperative_ids)
+        list(locked.values_list("pk", flat=True))
+        start, end = local_day_bounds(day)
+        lines = Line.objects.filter(
+            order__date_placed__gte=start, order__date_placed__lt=end, partner__cooperative__isnull=False
+        ).exclude(order__status__in=status.VOID)
+        if cooperative_ids is not None:
+            lines = lines.filter(partner__cooperative__id__in=cooperative_ids)
+        paid = Q(order__status=status.PAID)
+        groups = (
+            lines.values("partner__cooperative__id", "order__sources__source_type__code")
+            .annotate(
+                n_orders=Count("order", distinct=True),
+                n_lines=Count("pk"),
+                n_quantity=Sum("quantity"),
+                n_revenue=Sum("line_price_incl_tax"),
+                n_paid_orders=Count("order", filter=paid, distinct=True),
+                n_paid_revenue=Sum("line_price_incl_tax", filter=paid),
+            )
+            .order_by("partner__cooperative__id", "order__sources__source_type__code")
+        )
+        rows = [
+            CooperativeDailyVolume(
+                cooperative_id=g["partner__cooperative__id"],
+                day=day,
+                payment_method=g["order__sources__source_type__code"] or "",
+                orders=g["n_orders"],
+                lines=g["n_lines"],
+                quantity=g["n_quantity"] or 0,
+                revenue=g["n_revenue"] or 0,
+                paid_orders=g["n_paid_orders"],
+                paid_revenue=g["n_paid_revenue"] or 0,
+            )
+            for g in groups
+        ]
         existing = CooperativeDailyVolume.objects.filter(day=day)
         if cooperative_ids is not None:
             existing = existing.filter(cooperative_id__in=cooperative_ids)
         existing.delete()
         CooperativeDailyVolume.objects.bulk_create(rows)
-    return len(rows)
+        return len(rows)
 
 
 def cooperative_volume_summary(*, cooperative: Cooperative, days: int = 30) -> dict:

@@ -1,6 +1,8 @@
 import pytest
 from django.core.cache import cache
 
+from tests.transactional import drop_reused_db_at_end  # noqa: F401  (used by e2e/ and concurrency/)
+
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
@@ -28,3 +30,65 @@ def coop_staff(db):
     user = UserFactory()
     cooperative = CooperativeFactory(staff=[user])
     return user, cooperative
+
+
+@pytest.fixture(scope="session")
+def localstripe_url():
+    """localstripe (PyPI) on a free loopback port for the whole session: a real HTTP Stripe
+    API and a fake Stripe.js, with webhooks signed by Stripe's scheme. ``--from-scratch``
+    keeps one run's objects out of the next."""
+    import socket
+    import subprocess
+    import sys
+    import tempfile
+    import time
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "localstripe", "--port", str(port), "--from-scratch"],
+        cwd=tempfile.mkdtemp(prefix="localstripe-"),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 20
+    while True:
+        if proc.poll() is not None:
+            pytest.fail("localstripe exited at start")
+        try:
+            with urllib.request.urlopen(f"{base}/js.stripe.com/v3/", timeout=0.5) as response:
+                if response.status == 200:
+                    break
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            proc.kill()
+            pytest.fail("localstripe did not start within 20 s")
+        time.sleep(0.1)
+    yield base
+    proc.terminate()
+    proc.wait(5)
+
+
+@pytest.fixture
+def stripe_on(settings, localstripe_url):
+    """Card payments enabled and pointed at localstripe."""
+    settings.STRIPE_SECRET_KEY = "sk_test_choso_local"
+    settings.STRIPE_PUBLISHABLE_KEY = "pk_test_choso_local"
+    settings.STRIPE_API_BASE = localstripe_url
+    settings.STRIPE_JS_URL = f"{localstripe_url}/js.stripe.com/v3/"
+    return localstripe_url
+
+
+def stripe_signed(payload: bytes, *, secret: str = "whsec_test_choso", timestamp: int | None = None) -> str:
+    """A ``Stripe-Signature`` header computed with Stripe's own scheme (t=…,v1=HMAC-SHA256)."""
+    import time
+
+    import stripe
+
+    timestamp = int(time.time()) if timestamp is None else timestamp
+    signature = stripe.WebhookSignature._compute_signature(f"{timestamp}.{payload.decode()}", secret)
+    return f"t={timestamp},v1={signature}"

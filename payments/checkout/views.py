@@ -10,7 +10,8 @@ Two guarantees sit here, not in Oscar:
 * **One order per basket.** Placing locks the basket row; a repeated or concurrent
   “Đặt hàng” for a basket that already has an order is sent to that order.
 * **No oversell.** ``stock_allocate_check`` locks the stock rows and re-checks them in the
-  same transaction as Oscar's allocation (django-oscar #4524).
+  transaction that then runs Oscar's allocation (django-oscar #4524), so the locks are
+  held until the allocation commits.
 """
 
 from decimal import Decimal
@@ -22,7 +23,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from oscar.apps.checkout import views as oscar_views
 from oscar.apps.checkout.exceptions import FailedPreCondition
-from oscar.apps.order.exceptions import UnableToPlaceOrder
 from oscar.apps.payment.exceptions import UnableToTakePayment
 from oscar.core.loading import get_class, get_model
 
@@ -166,6 +166,11 @@ class PaymentDetailsView(CheckoutFlowMixin, oscar_views.PaymentDetailsView):
                 messages.info(request, _("Đơn hàng này đã được đặt."))
                 order_grant_access(request, existing.number)
                 return redirect("payments:order-detail", number=existing.number)
+            try:
+                # Locks the stock rows until this transaction, and Oscar's allocation in it, commits.
+                stock_allocate_check(basket=request.basket)
+            except OutOfStock as exc:
+                return self.render_preview(request, error=str(exc))
             return self.submit(**self.build_submission())
 
     def build_submission(self, **kwargs):
@@ -191,22 +196,13 @@ class PaymentDetailsView(CheckoutFlowMixin, oscar_views.PaymentDetailsView):
     def get_initial_order_status(self, basket):
         return self._gateway.initial_status
 
-    def place_order(self, *args, **kwargs):
-        basket = kwargs["basket"]
-        try:
-            with transaction.atomic():
-                stock_allocate_check(basket=basket)
-                return super().place_order(*args, **kwargs)
-        except OutOfStock as exc:
-            raise UnableToPlaceOrder(str(exc)) from exc
-
     def send_order_placed_email(self, order):
         """Oscar would send synchronously; ours go through Celery after commit (payments.tasks)."""
         from ocop_catalog.tasks import cooperative_volume_refresh_for_order
         from payments.tasks import order_notify_task
 
         order_id = order.pk
-        transaction.on_commit(lambda: order_notify_task.delay(order_id, "placed"))
+        transaction.on_commit(lambda: order_notify_task.delay(order_id, "placed"), robust=True)
         cooperative_volume_refresh_for_order(order)
 
     def handle_successful_order(self, order):

@@ -112,7 +112,7 @@ def _after_payment_change(order) -> None:
     cooperative_volume_refresh_for_order(order)
     if order.status == status.PAID:
         order_id = order.pk
-        transaction.on_commit(lambda: order_notify_task.delay(order_id, "paid"))
+        transaction.on_commit(lambda: order_notify_task.delay(order_id, "paid"), robust=True)
 
 
 def order_pay(*, order_id: int, amount: Decimal, reference: str, expected_method: str = "") -> PaymentOutcome:

@@ -40,20 +40,9 @@ def artifacts():
     return ARTIFACTS
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _drop_reused_db_after_transactional_tests(request, django_db_setup, django_db_blocker):
-    """Browser tests need committed data, so they flush the database when they end, and
-    with it the rows that data migrations made (Wagtail's root page, sites, groups).
-    Those cannot be put back reliably, so after a run that included them the kept test
-    database is dropped and the next run migrates afresh (about 40 s) instead of
-    starting broken. Runs without browser tests keep ``--reuse-db``'s speed.
-    """
-    yield
-    from django.db import connection
-
-    with django_db_blocker.unblock():
-        connection.close()
-        connection.creation.destroy_test_db(connection.settings_dict["NAME"], verbosity=0, keepdb=False)
+@pytest.fixture(autouse=True)
+def _commits(drop_reused_db_at_end):
+    """These tests commit: drop the kept test database when the session ends (tests/transactional.py)."""
 
 
 @pytest.fixture

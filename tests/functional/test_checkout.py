@@ -103,9 +103,7 @@ def test_pickup_needs_no_address_when_every_cooperative_has_a_stall(client):
     product = make_product(cooperative=a, price=50000, stock=3)
     client.post(reverse("basket:add", kwargs={"pk": product.pk}), {"quantity": 2})
     assert 'value="pickup"' in client.get(reverse("checkout:index")).content.decode()
-    response = checkout(
-        client, [], shipping_method="pickup", province="", commune="", street="", payment_method="cod"
-    )
+    response = checkout(client, [], shipping_method="pickup", province="", commune="", street="", payment_method="cod")
     order = Order.objects.get(number=order_number_from(response))
     assert order.shipping_incl_tax == 0 and order.total_incl_tax == 100000
     assert order.status == status.CASH_ON_DELIVERY

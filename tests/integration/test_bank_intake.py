@@ -39,7 +39,9 @@ def post_signed(client, provider: str, body: bytes, *, secret=SECRET):
     )
 
 
-@pytest.mark.parametrize("provider,fixture", [("sepay", "sepay.json"), ("casso", "casso_v2.json"), ("casso", "casso_v1.json")])
+@pytest.mark.parametrize(
+    "provider,fixture", [("sepay", "sepay.json"), ("casso", "casso_v2.json"), ("casso", "casso_v1.json")]
+)
 def test_signed_transfer_with_exact_amount_marks_the_order_paid(client, order, provider, fixture):
     body = fixture_body(fixture, number=order.number, amount=order.total_incl_tax)
     response = post_signed(client, provider, body)

@@ -72,7 +72,9 @@ def test_emails_go_on_commit_each_cooperative_sees_only_its_lines(client, coops,
     assert set(by_recipient) == {"lan@example.vn", "a@htx.vn", "b@htx.vn"}
     assert "Cà phê Arabica" in by_recipient["a@htx.vn"].body and "Miến dong" not in by_recipient["a@htx.vn"].body
     assert "Miến dong" in by_recipient["b@htx.vn"].body and "Cà phê" not in by_recipient["b@htx.vn"].body
-    assert "Cà phê Arabica" in by_recipient["lan@example.vn"].body and "Miến dong" in by_recipient["lan@example.vn"].body
+    assert (
+        "Cà phê Arabica" in by_recipient["lan@example.vn"].body and "Miến dong" in by_recipient["lan@example.vn"].body
+    )
     # The task is idempotent: running it again sends nothing more.
     assert order_notify(order_id=order.pk, event="placed") == 0
     assert len(mail.outbox) == 3
