@@ -1,7 +1,8 @@
 """``make bench``: prints figures, asserts nothing. Each module adds its own section.
 
-Runs against its own SQLite file (``bench.sqlite3``) unless DATABASE_URL is set, so the
-demo database of ``make run`` is left alone.
+Runs against its own database, so the demo database of ``make run`` is left alone:
+DATABASE_URL if set; else PostgreSQL's ``choso_bench`` on 127.0.0.1:5432 when a server
+answers there (created if missing); else a SQLite file, ``bench.sqlite3``.
 """
 
 import os
@@ -11,7 +12,22 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "market.settings.dev")
-os.environ.setdefault("DATABASE_URL", f"sqlite:///{ROOT / 'bench.sqlite3'}")
+
+
+def _bench_database() -> str:
+    try:
+        import psycopg
+
+        with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", connect_timeout=2, autocommit=True) as db:
+            if not db.execute("SELECT 1 FROM pg_database WHERE datname = 'choso_bench'").fetchone():
+                db.execute("CREATE DATABASE choso_bench")
+        return "postgres://postgres@127.0.0.1:5432/choso_bench"
+    except Exception:  # noqa: BLE001 - no PostgreSQL here: fall back to SQLite
+        return f"sqlite:///{ROOT / 'bench.sqlite3'}"
+
+
+if "DATABASE_URL" not in os.environ:
+    os.environ["DATABASE_URL"] = _bench_database()
 os.environ["DEBUG"] = "false"
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 
@@ -26,10 +42,11 @@ def main():
     call_command("migrate", verbosity=0, interactive=False)
     call_command("load_demo", stdout=open(os.devnull, "w"))
 
-    from benchmarks import storefront, vietqr
+    from benchmarks import payments, storefront, vietqr
 
     storefront.run()
     vietqr.run()
+    payments.run()
 
 
 if __name__ == "__main__":

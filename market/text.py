@@ -12,6 +12,8 @@ _D_MAP = str.maketrans({"Đ": "D", "đ": "d"})
 
 
 def strip_diacritics(text: str) -> str:
+    if text.isascii():
+        return text
     decomposed = unicodedata.normalize("NFD", text.translate(_D_MAP))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 

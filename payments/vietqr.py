@@ -110,7 +110,7 @@ def _text_field(value: str | None, *, name: str, limit: int, upper: bool = False
         return None
     if len(text) > limit:
         raise VietQRError(f"{name} is {len(text)} characters after removing diacritics; at most {limit}")
-    if not all(32 <= ord(ch) < 127 for ch in text):
+    if not (text.isascii() and text.isprintable()):
         raise VietQRError(f"{name} has characters that are not printable ASCII")
     return text
 
@@ -186,9 +186,9 @@ def _split(text: str, where: str) -> list[tuple[str, str]]:
         head = text[pos : pos + 4]
         if len(head) < 4:
             raise VietQRError(f"truncated field at position {pos} of {where}")
-        tag, length = head[:2], head[2:]
-        if not (tag.isdigit() and tag.isascii() and length.isdigit() and length.isascii()):
+        if not (head.isascii() and head.isdigit()):
             raise VietQRError(f"bad field header {head!r} at position {pos} of {where}")
+        tag, length = head[:2], head[2:]
         end = pos + 4 + int(length)
         if end > len(text):
             raise VietQRError(

@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -115,10 +114,9 @@ class BankWebhookView(View):
         except (ValueError, FeedError) as exc:
             return HttpResponseBadRequest(f"bad payload: {exc}")
         results = []
-        with transaction.atomic():
-            for transfer in transfers:
-                row, created = bank_transfer_record(provider=provider, transfer=transfer)
-                results.append({"id": row.provider_txn_id, "outcome": row.outcome, "new": created})
+        for transfer in transfers:  # each stored in its own transaction: a replayed one never undoes a new one
+            row, created = bank_transfer_record(provider=provider, transfer=transfer)
+            results.append({"id": row.provider_txn_id, "outcome": row.outcome, "new": created})
         return JsonResponse({"received": len(results), "results": results})
 
 

@@ -27,46 +27,52 @@ Outcome = BankTransaction.Outcome
 
 
 def bank_transfer_record(*, provider: str, transfer: IncomingTransfer) -> tuple[BankTransaction, bool]:
-    """Store ``transfer`` and match it. Returns (row, created); a replay returns the stored row unchanged."""
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                row = BankTransaction.objects.create(
-                    provider=provider,
-                    provider_txn_id=transfer.provider_txn_id[:100],
-                    account_number=transfer.account_number[:30],
-                    amount=transfer.amount,
-                    memo=transfer.memo[:500],
-                    occurred_at=transfer.occurred_at,
-                    outcome=Outcome.UNMATCHED,
-                    raw=transfer.raw,
-                )
-        except IntegrityError:
-            return BankTransaction.objects.get(provider=provider, provider_txn_id=transfer.provider_txn_id[:100]), False
-        _match(row)
-        return row, True
+    """Store ``transfer`` and match it. Returns (row, created); a replay returns the stored row unchanged.
+
+    The row is written once, with its outcome already decided, under the unique
+    constraint; only a transfer that names an order then goes on to ``order_pay``.
+    """
+    outcome, reason, order = _classify(transfer)
+    try:
+        with transaction.atomic():
+            row = BankTransaction.objects.create(
+                provider=provider,
+                provider_txn_id=transfer.provider_txn_id[:100],
+                account_number=transfer.account_number[:30],
+                amount=transfer.amount,
+                memo=transfer.memo[:500],
+                occurred_at=transfer.occurred_at,
+                outcome=outcome,
+                reason=reason,
+                order=order,
+                raw=transfer.raw,
+            )
+            if order is not None:
+                paid = order_pay(order_id=order.pk, amount=row.amount, reference=f"{provider}:{row.provider_txn_id}")
+                row.outcome, row.reason = (Outcome.MATCHED, "") if paid.paid else (Outcome.NEEDS_REVIEW, paid.reason)
+                row.save(update_fields=["outcome", "reason"])
+    except IntegrityError:
+        # The same provider id was stored before (a replay, or a concurrent delivery that won).
+        return BankTransaction.objects.get(provider=provider, provider_txn_id=transfer.provider_txn_id[:100]), False
+    return row, True
 
 
-def _match(row: BankTransaction) -> None:
-    if row.amount <= 0:
-        row.outcome, row.reason = Outcome.IGNORED, _("Tiền ra khỏi tài khoản.")
-    else:
-        number = order_number_in_memo(row.memo)
-        order = Order.objects.filter(number=number).first() if number else None
-        if number is None:
-            row.reason = _("Nội dung chuyển khoản không có mã đơn (dạng %(example)s).") % {
-                "example": order_reference("100042")
-            }
-        elif order is None:
-            row.reason = _("Không có đơn số %(number)s.") % {"number": number}
-        else:
-            row.order = order
-            outcome = order_pay(order_id=order.pk, amount=row.amount, reference=f"{row.provider}:{row.provider_txn_id}")
-            if outcome.paid:
-                row.outcome, row.reason = Outcome.MATCHED, ""
-            else:
-                row.outcome, row.reason = Outcome.NEEDS_REVIEW, outcome.reason
-    row.save(update_fields=["outcome", "reason", "order"])
+def _classify(transfer: IncomingTransfer):
+    """(outcome, reason, order to pay) before anything is written; money out and unknown references stop here."""
+    if transfer.amount <= 0:
+        return Outcome.IGNORED, _("Tiền ra khỏi tài khoản."), None
+    number = order_number_in_memo(transfer.memo)
+    if number is None:
+        example = order_reference("100042")
+        return (
+            Outcome.UNMATCHED,
+            _("Nội dung chuyển khoản không có mã đơn (dạng %(example)s).") % {"example": example},
+            None,
+        )
+    order = Order.objects.filter(number=number).only("pk", "number").first()
+    if order is None:
+        return Outcome.UNMATCHED, _("Không có đơn số %(number)s.") % {"number": number}, None
+    return Outcome.NEEDS_REVIEW, _("Đang đối chiếu."), order
 
 
 # --- statement import -----------------------------------------------------------------

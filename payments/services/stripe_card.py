@@ -92,18 +92,24 @@ def stripe_event_verify(*, payload: bytes, signature: str) -> dict:
 
 def stripe_event_apply(*, event: dict) -> tuple[StripeEvent, bool]:
     """Store the event once by id and apply it. Returns (row, created); a redelivery changes nothing."""
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                row = StripeEvent.objects.create(event_id=event["id"], type=event["type"], payload=event)
-        except IntegrityError:
-            return StripeEvent.objects.get(event_id=event["id"]), False
-        obj = (event.get("data") or {}).get("object") or {}
-        if event["type"] == "payment_intent.succeeded" and obj.get("object", "payment_intent") == "payment_intent":
-            intent = StripePaymentIntent.objects.filter(intent_id=obj.get("id")).select_related("order").first()
-            if intent is not None:
-                row.order = intent.order
-                row.save(update_fields=["order"])
-                received = Decimal(obj.get("amount_received") or obj.get("amount") or 0)
-                order_pay(order_id=intent.order_id, amount=received, reference=f"stripe:{obj.get('id')}")
-        return row, True
+    try:
+        with transaction.atomic():
+            row = StripeEvent.objects.create(event_id=event["id"], type=event["type"], payload=event)
+            _apply(row, event)
+    except IntegrityError:
+        # Stored before: a redelivery, or a concurrent delivery of the same event that won.
+        return StripeEvent.objects.get(event_id=event["id"]), False
+    return row, True
+
+
+def _apply(row: StripeEvent, event: dict) -> None:
+    obj = (event.get("data") or {}).get("object") or {}
+    if event["type"] != "payment_intent.succeeded" or obj.get("object", "payment_intent") != "payment_intent":
+        return
+    intent = StripePaymentIntent.objects.filter(intent_id=obj.get("id")).first()
+    if intent is None:
+        return
+    row.order_id = intent.order_id
+    row.save(update_fields=["order"])
+    received = Decimal(obj.get("amount_received") or obj.get("amount") or 0)
+    order_pay(order_id=intent.order_id, amount=received, reference=f"stripe:{obj.get('id')}")
