@@ -86,6 +86,7 @@ class PaymentAudit(models.Model):
         MARK_PAID = "mark-paid", _("Đánh dấu đã thanh toán")
         COLLECT_CASH = "collect-cash", _("Đã giao và thu tiền mặt")
         STATEMENT_IMPORT = "statement-import", _("Nhập sao kê")
+        CANCEL = "cancel", _("Huỷ đơn")
 
     order = models.ForeignKey(
         "order.Order", on_delete=models.PROTECT, null=True, blank=True, related_name="payment_audits"

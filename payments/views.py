@@ -30,7 +30,7 @@ from .selectors import (
     order_lines_by_cooperative,
 )
 from .services.bank import bank_statement_import, bank_transfer_record
-from .services.orders import PaymentRefused, order_mark_paid_by_staff, order_payment_method
+from .services.orders import PaymentRefused, order_cancel_by_staff, order_mark_paid_by_staff, order_payment_method
 from .services.stripe_card import StripeWebhookError, stripe_event_apply, stripe_event_verify
 
 LOOKUP_ATTEMPTS = 10  # wrong phone numbers per order number and address, per hour
@@ -176,11 +176,16 @@ class OrderMarkPaidView(FormView):
         )
 
     def form_valid(self, form):
+        cancel = "cancel" in self.request.POST
+        action = order_cancel_by_staff if cancel else order_mark_paid_by_staff
         try:
-            order_mark_paid_by_staff(order=self.order, actor=self.request.user, note=form.cleaned_data["note"])
+            action(order=self.order, actor=self.request.user, note=form.cleaned_data["note"])
         except PaymentRefused as exc:
             form.add_error(None, str(exc))
             return self.form_invalid(form)
+        if cancel:
+            messages.success(self.request, _("Đơn %(number)s đã được huỷ.") % {"number": self.order.number})
+            return redirect("payments:staff-mark-paid", number=self.order.number)
         messages.success(
             self.request, _("Đơn %(number)s đã được đánh dấu đã thanh toán.") % {"number": self.order.number}
         )

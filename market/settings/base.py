@@ -202,11 +202,29 @@ OSCAR_PRODUCTS_PER_PAGE = 20
 OSCAR_ALLOW_ANON_CHECKOUT = True
 OSCAR_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="no-reply@choso.local")
 OSCAR_MISSING_IMAGE_URL = "image_not_found.jpg"
-# Order statuses live in payments.status; the initial one comes from the payment gateway.
-from payments.status import AWAITING_PAYMENT, PIPELINE  # noqa: E402
+# Order statuses live in payments.status and change only through payments' services
+# (paid, cancelled, expired: each with its payment records and audit). Oscar's own
+# pipeline is left empty so its dashboard offers no status change that would skip them.
+from payments import access  # noqa: E402
+from payments.status import AWAITING_PAYMENT  # noqa: E402
 
-OSCAR_ORDER_STATUS_PIPELINE = PIPELINE
+OSCAR_ORDER_STATUS_PIPELINE = {}
 OSCAR_INITIAL_ORDER_STATUS = AWAITING_PAYMENT
+OSCAR_DASHBOARD_NAVIGATION = [
+    *OSCAR_DASHBOARD_NAVIGATION,  # noqa: F405
+    {
+        "label": _("Thanh toán"),
+        "icon": "fas fa-money-bill",
+        "children": [
+            {
+                "label": _("Giao dịch ngân hàng"),
+                "url_name": "payments:staff-transactions",
+                "access_fn": access.staff_only,
+            },
+            {"label": _("Nhập sao kê"), "url_name": "payments:staff-import", "access_fn": access.staff_only},
+        ],
+    },
+]
 HAYSTACK_CONNECTIONS = {"default": {"ENGINE": "haystack.backends.simple_backend.SimpleEngine"}}
 # The catalogue listing is database-backed (see ocop_catalog.selectors); nothing reads
 # a search index, so product saves must not pay for keeping one up to date.

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from oscar.apps.order.exceptions import InvalidOrderStatus
 from oscar.core.loading import get_model
 
 from payments import status
@@ -81,6 +82,20 @@ class PaymentOutcome:
     reason: str = ""
 
 
+def _set_status(order, new_status: str) -> None:
+    """Move an order along ``payments.status.PIPELINE``, recorded as Oscar records status changes.
+
+    Oscar's own pipeline setting is empty, so its dashboard offers no status change that
+    would skip the payment records and the audit trail; every change comes through here.
+    """
+    if new_status not in status.PIPELINE.get(order.status, ()):
+        raise InvalidOrderStatus(f"{order.status} → {new_status} is not allowed for order {order.number}")
+    old_status = order.status
+    order.status = new_status
+    order.save(update_fields=["status"])
+    order._create_order_status_change(old_status, new_status)
+
+
 def _event_type(name: str) -> "PaymentEventType":
     event_type, _created = PaymentEventType.objects.get_or_create(code=name, defaults={"name": name})
     return event_type
@@ -101,7 +116,7 @@ def _order_pay(*, order, amount: Decimal, reference: str) -> None:
     if source is not None:
         source.debit(amount, reference=reference[:255], status="paid")
     _record_event(order=order, lines=list(order.lines.all()), amount=amount, event_name=PAID_EVENT, reference=reference)
-    order.set_status(status.PAID)
+    _set_status(order, status.PAID)
     _after_payment_change(order)
 
 
@@ -164,6 +179,18 @@ def order_mark_paid_by_staff(*, order, actor, note: str) -> None:
         _order_pay(order=locked, amount=Decimal(locked.total_incl_tax), reference=f"staff:{actor.pk}")
 
 
+def order_cancel_by_staff(*, order, actor, note: str) -> None:
+    """Staff cancel an unpaid order (the buyer changed their mind, a duplicate): stock goes back. Audited."""
+    if not note.strip():
+        raise PaymentRefused(_("Hãy ghi chú vì sao huỷ đơn."))
+    with transaction.atomic():
+        if not order_void(order_id=order.pk, new_status=status.CANCELLED):
+            raise PaymentRefused(_("Chỉ huỷ được đơn chưa thanh toán."))
+        PaymentAudit.objects.create(
+            order_id=order.pk, actor=actor, action=PaymentAudit.Action.CANCEL, note=note.strip()
+        )
+
+
 def order_cash_collect(*, order, cooperative, actor, note: str = "") -> bool:
     """A cooperative hands over its part of a cash-on-delivery order and collects the cash.
 
@@ -200,7 +227,7 @@ def order_cash_collect(*, order, cooperative, actor, note: str = "") -> bool:
             source = locked.sources.first()
             if source is not None:
                 source.debit(Decimal(locked.total_incl_tax), reference="cash", status="paid")
-            locked.set_status(status.PAID)
+            _set_status(locked, status.PAID)
             _after_payment_change(locked)
             return True
         return False
@@ -219,10 +246,10 @@ def order_void(*, order_id: int, new_status: str) -> bool:
     """Cancel or expire an unpaid order and give its stock back. False if it was already settled."""
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=order_id)
-        if order.status not in status.UNPAID or new_status not in order.available_statuses():
+        if order.status not in status.UNPAID or new_status not in status.PIPELINE[order.status]:
             return False
         _release_stock(order)
-        order.set_status(new_status)
+        _set_status(order, new_status)
         _after_payment_change(order)
         return True
 

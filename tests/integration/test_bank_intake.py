@@ -208,3 +208,26 @@ def test_staff_mark_paid_needs_a_note_and_is_audited(client, order):
     html = client.post(url, {"note": "again"}).content.decode()
     assert PaymentAudit.objects.filter(order=order).count() == 1
     assert "Đã thanh toán" in html
+
+
+def test_staff_cancel_releases_stock_is_audited_and_paid_orders_cannot_be_cancelled(client, order):
+    StockRecord = get_model("partner", "StockRecord")
+    staff = UserFactory(is_staff=True)
+    client.force_login(staff)
+    url = reverse("payments:staff-mark-paid", kwargs={"number": order.number})
+    client.post(url, {"note": "Khách gọi điện huỷ", "cancel": "1"})
+    order.refresh_from_db()
+    assert order.status == status.CANCELLED
+    assert StockRecord.objects.get().num_allocated == 0
+    assert PaymentAudit.objects.get(order=order).action == "cancel"
+    # A transfer arriving later is a review item, not a payment.
+    body = fixture_body("sepay.json", number=order.number, amount=order.total_incl_tax)
+    assert post_signed(client, "sepay", body).json()["results"][0]["outcome"] == "needs-review"
+
+
+def test_oscar_dashboard_offers_no_status_change_that_skips_the_payment_records(client, order):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    html = client.get(reverse("dashboard:order-detail", kwargs={"number": order.number})).content.decode()
+    assert 'id="id_new_status"' not in html  # Oscar's order status form has no choices
+    menu = client.get(reverse("dashboard:index")).content.decode()
+    assert "/payments/staff/import/" in menu and "/payments/staff/transactions/" in menu
