@@ -7,12 +7,14 @@ from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
 from django.utils import timezone
 from oscar.core.loading import get_model
 from PIL import Image, ImageDraw, ImageFont
 from wagtail.models import GroupPagePermission, Page, Site
 
 from market import demo_data as demo
+from market.demo_orders import demo_orders_create
 from market.models import CooperativeIndexPage, CooperativePage, HomePage, NewsIndexPage, NewsPage, StandardPage
 from market.text import fold
 from ocop_catalog.models import Cooperative
@@ -21,6 +23,7 @@ from ocop_catalog.services import CertificationData, product_certification_set, 
 Partner = get_model("partner", "Partner")
 Product = get_model("catalogue", "Product")
 Category = get_model("catalogue", "Category")
+Order = get_model("order", "Order")
 
 DEMO_PASSWORD = "choso-demo-2025"
 
@@ -36,6 +39,9 @@ class Command(BaseCommand):
             self.products(cooperatives, categories)
             self.cooperative_pages(home, cooperatives)
             logins = self.users(cooperatives)
+            # The demo's own orders email nobody (their buyers are made up).
+            with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+                demo_orders_create()
         self.report(logins)
 
     # --- Wagtail ---------------------------------------------------------------------
@@ -235,7 +241,8 @@ class Command(BaseCommand):
         write(self.style.SUCCESS("Demo commune ready."))
         write(
             f"  {Cooperative.objects.count()} cooperatives, {Product.objects.count()} products, "
-            f"{Category.objects.count()} categories, {NewsPage.objects.count()} news pages"
+            f"{Category.objects.count()} categories, {NewsPage.objects.count()} news pages, "
+            f"{Order.objects.count()} orders"
         )
         write(f"  Logins (password for all: {DEMO_PASSWORD}); sign in at /shop/accounts/login/ with the email,")
         write("  or at /cms/ and /django-admin/ with the username:")
