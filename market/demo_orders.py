@@ -14,13 +14,13 @@ from django.utils import timezone
 from oscar.apps.partner.strategy import Default
 from oscar.core.loading import get_class, get_model
 
+from market.geo import oscar_country_vietnam
 from ocop_catalog.volume import cooperative_volume_rebuild
 from payments import status
 from payments.gateways import gateway_for
 from payments.services.orders import order_pay, order_void, source_type_for
 
 Basket = get_model("basket", "Basket")
-Country = get_model("address", "Country")
 Order = get_model("order", "Order")
 ShippingAddress = get_model("order", "ShippingAddress")
 Source = get_model("payment", "Source")
@@ -36,16 +36,7 @@ BUYERS = ["Lò Thị Mai", "Cầm Văn Hùng", "Nguyễn Thị Lan", "Quàng Vă
 def demo_orders_create(*, days: int = 14, per_day: int = 3) -> int:
     if Order.objects.filter(guest_email__endswith=MARK).exists():
         return 0
-    Country.objects.get_or_create(
-        iso_3166_1_a2="VN",
-        defaults={
-            "iso_3166_1_a3": "VNM",
-            "iso_3166_1_numeric": "704",
-            "printable_name": "Việt Nam",
-            "name": "Việt Nam",
-            "is_shipping_country": True,
-        },
-    )
+    oscar_country_vietnam()
     rng = random.Random(2025)
     products = list(Product.objects.filter(stockrecords__num_in_stock__gt=20).order_by("pk"))
     today = timezone.localdate()

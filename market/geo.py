@@ -61,3 +61,20 @@ def validate_commune_in_province(*, province_code: int, commune_code: int) -> No
             % {"commune": ward.name, "province": province_name(province_code)},
             code="commune_outside_province",
         )
+
+
+def oscar_country_vietnam():
+    """Oscar's ``address.Country`` row for Việt Nam, created if missing (addresses need it)."""
+    from oscar.core.loading import get_model
+
+    country, _created = get_model("address", "Country").objects.get_or_create(
+        iso_3166_1_a2="VN",
+        defaults={
+            "iso_3166_1_a3": "VNM",
+            "iso_3166_1_numeric": "704",
+            "printable_name": "Việt Nam",
+            "name": "Việt Nam",
+            "is_shipping_country": True,
+        },
+    )
+    return country

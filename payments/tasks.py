@@ -2,6 +2,7 @@ from celery import shared_task
 
 from .services.notifications import order_notify
 from .services.orders import orders_expire_unpaid
+from .services.stripe_card import stripe_intent_cancel
 
 
 @shared_task(bind=True, max_retries=5, retry_backoff=True, retry_backoff_max=600, acks_late=True)
@@ -15,3 +16,13 @@ def order_notify_task(self, order_id: int, event: str) -> int:
 @shared_task
 def orders_expire_unpaid_task() -> int:
     return orders_expire_unpaid()
+
+
+@shared_task(bind=True, max_retries=5, retry_backoff=True, retry_backoff_max=600)
+def stripe_intent_cancel_task(self, order_id: int) -> bool:
+    import stripe
+
+    try:
+        return stripe_intent_cancel(order_id=order_id)
+    except stripe.APIConnectionError as exc:
+        raise self.retry(exc=exc) from exc

@@ -26,6 +26,7 @@ from oscar.apps.checkout.exceptions import FailedPreCondition
 from oscar.apps.payment.exceptions import UnableToTakePayment
 from oscar.core.loading import get_class, get_model
 
+from market.geo import oscar_country_vietnam
 from ocop_catalog.shipping.methods import basket_cooperatives
 from payments.access import order_grant_access
 from payments.gateways import PaymentRequest, enabled_gateways, gateway_for
@@ -36,23 +37,9 @@ from .forms import CheckoutDetailsForm
 Repository = get_class("shipping.repository", "Repository")
 Basket = get_model("basket", "Basket")
 Order = get_model("order", "Order")
-Country = get_model("address", "Country")
 Source = get_model("payment", "Source")
 
 DETAILS = "details"
-
-
-def _vietnam() -> None:
-    Country.objects.get_or_create(
-        iso_3166_1_a2="VN",
-        defaults={
-            "iso_3166_1_a3": "VNM",
-            "iso_3166_1_numeric": "704",
-            "printable_name": "Việt Nam",
-            "name": "Việt Nam",
-            "is_shipping_country": True,
-        },
-    )
 
 
 class CheckoutFlowMixin:
@@ -118,7 +105,7 @@ class IndexView(CheckoutFlowMixin, oscar_views.IndexView):
         return ctx
 
     def form_valid(self, form):
-        _vietnam()
+        oscar_country_vietnam()
         data = form.cleaned_data
         session = self.checkout_session
         session.ship_to_new_address(form.address_fields())

@@ -251,6 +251,10 @@ def order_void(*, order_id: int, new_status: str) -> bool:
         _release_stock(order)
         _set_status(order, new_status)
         _after_payment_change(order)
+        if order_payment_method(order) == "card":
+            from payments.tasks import stripe_intent_cancel_task
+
+            transaction.on_commit(lambda: stripe_intent_cancel_task.delay(order_id), robust=True)
         return True
 
 

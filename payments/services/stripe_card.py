@@ -74,6 +74,19 @@ def stripe_intent_for_order(*, order) -> StripePaymentIntent:
         )
 
 
+def stripe_intent_cancel(*, order_id: int) -> bool:
+    """Cancel the PaymentIntent of an order that expired or was cancelled, so the card can no
+    longer be charged for it. Returns False when there is none or Stripe refuses (already paid)."""
+    intent = StripePaymentIntent.objects.filter(order_id=order_id).first()
+    if intent is None:
+        return False
+    try:
+        _client().v1.payment_intents.cancel(intent.intent_id)
+    except stripe.InvalidRequestError:  # already succeeded or cancelled at Stripe
+        return False
+    return True
+
+
 def stripe_event_verify(*, payload: bytes, signature: str) -> dict:
     try:
         stripe.WebhookSignature.verify_header(

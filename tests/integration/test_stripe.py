@@ -130,3 +130,22 @@ def test_stripe_webhook_older_than_300_seconds_is_refused(client, card_order):
     assert _post(client, body, stripe_signed(body, timestamp=int(time.time()) - 301)).status_code == 400
     assert _post(client, body, stripe_signed(body, secret="whsec_other")).status_code == 400
     assert StripeEvent.objects.count() == 0
+
+
+def test_an_expired_card_order_cancels_its_payment_intent(
+    client, card_order, stripe_on, settings, django_capture_on_commit_callbacks
+):
+    import datetime
+
+    from django.utils import timezone
+
+    from payments.services.orders import orders_expire_unpaid
+
+    client.get(reverse("payments:order-detail", kwargs={"number": card_order.number}))
+    intent = StripePaymentIntent.objects.get(order=card_order)
+    with django_capture_on_commit_callbacks(execute=True):
+        orders_expire_unpaid(now=timezone.now() + settings.PAYMENT_EXPIRY + datetime.timedelta(minutes=1))
+    remote = stripe.StripeClient("sk_test_choso_local", base_addresses={"api": stripe_on}).v1.payment_intents.retrieve(
+        intent.intent_id
+    )
+    assert remote.status == "canceled"
