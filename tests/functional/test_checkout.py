@@ -173,3 +173,20 @@ def test_cash_on_delivery_is_paid_when_every_cooperative_has_collected(client, t
     order.refresh_from_db()
     assert order.status == status.PAID
     assert order.sources.get().amount_debited == order.total_incl_tax
+
+
+def test_order_page_query_count_does_not_grow_with_lines(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries_for(n_products):
+        buyer = type(client)()
+        coop = CooperativeFactory()
+        products = [make_product(cooperative=coop, title=f"Sản phẩm {i}", stock=5) for i in range(n_products)]
+        url = checkout(buyer, products)["Location"]
+        buyer.get(url)
+        with CaptureQueriesContext(connection) as ctx:
+            assert buyer.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    assert queries_for(1) == queries_for(6) <= 12
