@@ -15,7 +15,10 @@ from .text import fold
 
 @cache
 def province_choices() -> list[tuple[int, str]]:
-    return sorted(((p.code.value, p.name) for p in Province.iter_all()), key=lambda c: fold(c[1]))
+    # "Thành phố Hà Nội" sorts under H, beside the provinces, not under T.
+    return sorted(
+        ((p.code.value, p.name) for p in Province.iter_all()), key=lambda c: fold(c[1].removeprefix("Thành phố "))
+    )
 
 
 @cache

@@ -1,7 +1,7 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class PaymentsConfig(AppConfig):
     name = "payments"
-    verbose_name = _("Thanh toán")
+    verbose_name = pgettext_lazy("menu", "Thanh toán")

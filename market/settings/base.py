@@ -10,6 +10,7 @@ from pathlib import Path
 
 import environ
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -213,7 +214,7 @@ OSCAR_INITIAL_ORDER_STATUS = AWAITING_PAYMENT
 OSCAR_DASHBOARD_NAVIGATION = [
     *OSCAR_DASHBOARD_NAVIGATION,  # noqa: F405
     {
-        "label": _("Thanh toán"),
+        "label": pgettext_lazy("menu", "Thanh toán"),
         "icon": "fas fa-money-bill",
         "children": [
             {

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.phonenumber import PhoneNumber
 
 from market import geo
+from market.money import format_vnd
 from market.phones import e164, parse_vn_phone
 
 DELIVERY = "delivery"
@@ -46,9 +47,17 @@ class CheckoutDetailsForm(forms.Form):
     )
     payment_method = forms.ChoiceField(label=_("Thanh toán"), widget=forms.RadioSelect)
 
-    def __init__(self, *args, shipping_methods, gateways, **kwargs):
+    def __init__(self, *args, shipping_methods, gateways, shipping_charges=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["shipping_method"].choices = [(m.code, m.name) for m in shipping_methods]
+        charges = shipping_charges or {}
+
+        def label(method):
+            if method.code not in charges:
+                return method.name
+            fee = charges[method.code]
+            return f"{method.name} · {format_vnd(fee) if fee else _('miễn phí')}"
+
+        self.fields["shipping_method"].choices = [(m.code, label(m)) for m in shipping_methods]
         self.fields["payment_method"].choices = [(g.code, g.label) for g in gateways]
         self.shipping_methods = {m.code: m for m in shipping_methods}
         self.gateways = {g.code: g for g in gateways}

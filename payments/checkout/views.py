@@ -27,6 +27,7 @@ from oscar.apps.payment.exceptions import UnableToTakePayment
 from oscar.core.loading import get_class, get_model
 
 from market.geo import oscar_country_vietnam
+from market.phones import national, parse_vn_phone
 from ocop_catalog.shipping.methods import basket_cooperatives
 from payments.access import order_grant_access
 from payments.gateways import PaymentRequest, enabled_gateways, gateway_for
@@ -78,7 +79,9 @@ class IndexView(CheckoutFlowMixin, oscar_views.IndexView):
         return self.form_valid(form) if form.is_valid() else self.form_invalid(form)
 
     def _choices(self) -> dict:
-        return {"shipping_methods": self.shipping_methods(), "gateways": enabled_gateways()}
+        methods = self.shipping_methods()
+        charges = {m.code: m.calculate(self.request.basket).incl_tax for m in methods}
+        return {"shipping_methods": methods, "shipping_charges": charges, "gateways": enabled_gateways()}
 
     def get_form_kwargs(self):
         kwargs = {"initial": self.get_initial(), "prefix": None, **self._choices()}
@@ -101,7 +104,9 @@ class IndexView(CheckoutFlowMixin, oscar_views.IndexView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["pickup_points"] = [c for c in basket_cooperatives(self.request.basket) if c.pickup_point]
+        cooperatives = basket_cooperatives(self.request.basket)
+        ctx["pickup_points"] = [c for c in cooperatives if c.pickup_point]
+        ctx["no_stall"] = [c for c in cooperatives if not c.pickup_point] if ctx["pickup_points"] else []
         return ctx
 
     def form_valid(self, form):
@@ -112,7 +117,8 @@ class IndexView(CheckoutFlowMixin, oscar_views.IndexView):
         session.use_shipping_method(data["shipping_method"])
         session.pay_by(data["payment_method"])
         session.set_guest_email(data["email"])
-        session._set(DETAILS, "form", {k: v for k, v in data.items()})
+        # Kept for re-display in the form and the review page: the phone as people write it.
+        session._set(DETAILS, "form", {**data, "phone": national(parse_vn_phone(data["phone"], mobile_only=True))})
         return redirect("checkout:preview")
 
 
@@ -123,14 +129,29 @@ class PaymentDetailsView(CheckoutFlowMixin, oscar_views.PaymentDetailsView):
     _gateway = None
 
     def dispatch(self, request, *args, **kwargs):
-        # A “Đặt hàng” repeated after the first one completed arrives with an empty basket:
-        # show the order it already made instead of “your basket is empty”.
-        if request.method == "POST" and request.POST.get("action") == "place_order" and request.basket.is_empty:
+        if request.method == "POST" and request.POST.get("action") == "place_order":
+            # A “Đặt hàng” repeated after the first one completed: show the order it made
+            # rather than “your basket is empty” or the details form.
+            if request.basket.id:
+                done = self._already_ordered(request, request.basket)
+                if done is not None:
+                    return done
             number = request.session.get("checkout_last_order")
-            if number:
+            if request.basket.is_empty and number:
                 messages.info(request, _("Đơn hàng này đã được đặt."))
                 return redirect("payments:order-detail", number=number)
         return super().dispatch(request, *args, **kwargs)
+
+    @staticmethod
+    def _already_ordered(request, basket):
+        existing = Order.objects.filter(basket_id=basket.pk).first()
+        if existing is None:
+            return None
+        if basket.status != basket.SUBMITTED:  # e.g. a failure after the order was written
+            basket.submit()
+        messages.info(request, _("Đơn hàng này đã được đặt."))
+        order_grant_access(request, existing.number)
+        return redirect("payments:order-detail", number=existing.number)
 
     def get_pre_conditions(self, request):
         return self.pre_conditions
@@ -148,11 +169,9 @@ class PaymentDetailsView(CheckoutFlowMixin, oscar_views.PaymentDetailsView):
     def handle_place_order_submission(self, request):
         with transaction.atomic():
             basket = Basket.objects.select_for_update().get(pk=request.basket.pk)
-            existing = Order.objects.filter(basket_id=basket.pk).first()
-            if existing is not None:
-                messages.info(request, _("Đơn hàng này đã được đặt."))
-                order_grant_access(request, existing.number)
-                return redirect("payments:order-detail", number=existing.number)
+            done = self._already_ordered(request, basket)
+            if done is not None:
+                return done
             try:
                 # Locks the stock rows until this transaction, and Oscar's allocation in it, commits.
                 stock_allocate_check(basket=request.basket)

@@ -190,3 +190,25 @@ def test_order_page_query_count_does_not_grow_with_lines(client):
         return len(ctx.captured_queries)
 
     assert queries_for(1) == queries_for(6) <= 12
+
+
+def test_a_basket_left_open_after_its_order_was_written_is_closed_on_the_next_click(client, two_coops):
+    Basket = get_model("basket", "Basket")
+    first = checkout(client, two_coops)
+    order = Order.objects.get()
+    # As if a failure after the order was written had put the basket back in use.
+    Basket.objects.filter(pk=order.basket_id).update(status=Basket.OPEN)
+    again = client.post(reverse("checkout:preview"), {"action": "place_order"})
+    assert again["Location"] == first["Location"]
+    assert Order.objects.count() == 1
+    assert Basket.objects.get(pk=order.basket_id).status == Basket.SUBMITTED
+
+
+def test_pickup_order_page_says_where_to_collect(client):
+    coop = CooperativeFactory(pickup_point="Chợ Trung tâm Sơn La, dãy B, sạp 12")
+    product = make_product(cooperative=coop, price=50000, stock=3)
+    response = checkout(
+        client, [product], shipping_method="pickup", province="", commune="", street="", payment_method="cod"
+    )
+    html = client.get(response["Location"]).content.decode()
+    assert "Chợ Trung tâm Sơn La, dãy B, sạp 12" in html and "tại sạp" in html
