@@ -19,10 +19,13 @@ Shapes understood:
 import datetime
 import hashlib
 import hmac
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.utils import timezone
+
+MAX_AMOUNT = Decimal(10) ** 13  # the column holds 14 digits
 
 
 class FeedError(ValueError):
@@ -50,10 +53,10 @@ def sign(body: bytes, secret: str) -> str:
 def signature_valid(*, body: bytes, header: str, secret: str) -> bool:
     if not secret or not header:
         return False
-    given = header.strip()
-    if given.lower().startswith("sha256="):
-        given = given[7:]
-    return hmac.compare_digest(sign(body, secret), given.lower())
+    given = header.strip().lower().removeprefix("sha256=")
+    if not re.fullmatch(r"[0-9a-f]{64}", given):
+        return False
+    return hmac.compare_digest(sign(body, secret).encode(), given.encode())
 
 
 def _amount(value, *, where: str) -> Decimal:
@@ -61,9 +64,15 @@ def _amount(value, *, where: str) -> Decimal:
         amount = Decimal(str(value).replace(",", "").strip())
     except (InvalidOperation, TypeError):
         raise FeedError(f"{where}: amount {value!r} is not a number") from None
-    if amount != amount.to_integral_value() or not amount.is_finite():
+    if not amount.is_finite() or amount != amount.to_integral_value():
         raise FeedError(f"{where}: amount {value!r} is not whole dong")
+    if abs(amount) >= MAX_AMOUNT:
+        raise FeedError(f"{where}: amount {value!r} is too large")
     return amount
+
+
+def _text(value) -> str:
+    return str(value or "").replace("\x00", "")
 
 
 def parse_when(value) -> datetime.datetime | None:
@@ -102,10 +111,10 @@ def _generic(body) -> list[IncomingTransfer]:
             amount = -abs(amount)
         transfers.append(
             IncomingTransfer(
-                provider_txn_id=str(_required(item, "id", where)),
+                provider_txn_id=_text(_required(item, "id", where)),
                 amount=amount,
-                memo=str(item.get("description") or ""),
-                account_number=str(item.get("account_number") or ""),
+                memo=_text(item.get("description")),
+                account_number=_text(item.get("account_number")),
                 occurred_at=parse_when(item.get("occurred_at")),
                 raw=item,
             )
@@ -120,10 +129,10 @@ def _sepay(body) -> list[IncomingTransfer]:
         amount = -abs(amount)
     return [
         IncomingTransfer(
-            provider_txn_id=str(_required(body, "id", where)),
+            provider_txn_id=_text(_required(body, "id", where)),
             amount=amount,
-            memo=str(body.get("content") or body.get("description") or ""),
-            account_number=str(body.get("accountNumber") or ""),
+            memo=_text(body.get("content") or body.get("description")),
+            account_number=_text(body.get("accountNumber")),
             occurred_at=parse_when(body.get("transactionDate")),
             raw=body,
         )
@@ -140,10 +149,10 @@ def _casso(body) -> list[IncomingTransfer]:
         where = f"Casso item {index}"
         transfers.append(
             IncomingTransfer(
-                provider_txn_id=str(_required(item, "id", where)),
+                provider_txn_id=_text(_required(item, "id", where)),
                 amount=_amount(_required(item, "amount", where), where=where),
-                memo=str(item.get("description") or ""),
-                account_number=str(item.get("accountNumber") or item.get("bank_sub_acc_id") or ""),
+                memo=_text(item.get("description")),
+                account_number=_text(item.get("accountNumber") or item.get("bank_sub_acc_id")),
                 occurred_at=parse_when(item.get("transactionDateTime") or item.get("when")),
                 raw=item,
             )

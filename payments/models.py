@@ -71,6 +71,10 @@ class StripeEvent(models.Model):
     payload = models.JSONField()
     received_at = models.DateTimeField(auto_now_add=True)
     order = models.ForeignKey("order.Order", on_delete=models.SET_NULL, null=True, blank=True)
+    # A card payment that could not be applied (the order had expired, was cancelled or
+    # already paid): money taken at Stripe that staff must refund or settle by hand.
+    needs_review = models.BooleanField(default=False)
+    reason = models.CharField(max_length=255, blank=True)
 
     class Meta:
         ordering = ["-received_at"]

@@ -3,7 +3,7 @@ from oscar.core.loading import get_model
 
 from market.phones import e164, parse_vn_phone
 
-from .models import BankTransaction
+from .models import BankTransaction, StripeEvent
 
 Order = get_model("order", "Order")
 Line = get_model("order", "Line")
@@ -29,6 +29,10 @@ def order_lines_by_cooperative(order) -> list[tuple[object, list]]:
         key = line.partner_id or 0
         groups.setdefault(key, (cooperative, []))[1].append(line)
     return list(groups.values())
+
+
+def stripe_events_needing_review() -> QuerySet:
+    return StripeEvent.objects.filter(needs_review=True).select_related("order")
 
 
 def bank_transactions_for_staff(*, outcome: str | None) -> QuerySet:

@@ -28,6 +28,7 @@ from .selectors import (
     order_detail_queryset,
     order_find_by_phone,
     order_lines_by_cooperative,
+    stripe_events_needing_review,
 )
 from .services.bank import bank_statement_import, bank_transfer_record
 from .services.orders import PaymentRefused, order_cancel_by_staff, order_mark_paid_by_staff, order_payment_method
@@ -81,9 +82,9 @@ class OrderLookupView(FormView):
 
     def form_valid(self, form):
         number = form.cleaned_data["number"]
-        key = f"order-lookup:{self.request.META.get('REMOTE_ADDR', '')}:{number}"
-        attempts = cache.get(key, 0)
-        if attempts >= LOOKUP_ATTEMPTS:
+        key = f"order-lookup:{client_ip(self.request)}:{number}"
+        cache.add(key, 0, 3600)
+        if cache.get(key, 0) >= LOOKUP_ATTEMPTS:
             form.add_error(None, _("Bạn đã thử quá nhiều lần. Hãy thử lại sau một giờ."))
             return self.render_to_response(self.get_context_data(form=form), status=429)
         try:
@@ -92,11 +93,24 @@ class OrderLookupView(FormView):
             form.add_error("phone", exc)
             return self.form_invalid(form)
         if order is None:
-            cache.set(key, attempts + 1, 3600)
+            try:
+                cache.incr(key)
+            except ValueError:  # expired between add and incr
+                cache.add(key, 1, 3600)
             form.add_error(None, _("Không tìm thấy đơn hàng với mã và số điện thoại này."))
             return self.form_invalid(form)
         order_grant_access(self.request, order.number)
         return redirect("payments:order-detail", number=order.number)
+
+
+def client_ip(request) -> str:
+    """The buyer's address: from ``CLIENT_IP_HEADER`` (set it behind a reverse proxy, e.g.
+    ``HTTP_X_FORWARDED_FOR``; the first address is the client) or else REMOTE_ADDR."""
+    if settings.CLIENT_IP_HEADER:
+        forwarded = request.META.get(settings.CLIENT_IP_HEADER, "")
+        if forwarded:
+            return forwarded.split(",")[0].strip()
+    return request.META.get("REMOTE_ADDR", "")
 
 
 @method_decorator(csrf_exempt, name="dispatch")
@@ -145,6 +159,7 @@ class BankTransactionListView(TemplateView):
             "rows": bank_transactions_for_staff(outcome=outcome or None)[:200],
             "outcome": outcome,
             "outcomes": BankTransaction.Outcome.choices,
+            "card_reviews": stripe_events_needing_review()[:50],
         }
 
 

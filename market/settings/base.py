@@ -246,7 +246,7 @@ VIETQR_ACCOUNT_NAME = env("VIETQR_ACCOUNT_NAME", default="")
 PAYMENT_EXPIRY = datetime.timedelta(hours=env.float("PAYMENT_EXPIRY_HOURS", default=24))
 # Shared secret of the bank-notification feeds (HMAC-SHA256 over the raw body).
 BANK_WEBHOOK_SECRET = env("BANK_WEBHOOK_SECRET", default="")
-# Stripe: card payments are offered only when both keys are set.
+# Stripe: card payments are offered only when both keys and the webhook secret are set.
 STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
 STRIPE_PUBLISHABLE_KEY = env("STRIPE_PUBLISHABLE_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
@@ -257,6 +257,9 @@ STRIPE_JS_URL = env("STRIPE_JS_URL", default="https://js.stripe.com/v3/")
 STRIPE_VND_MIN = 13_000
 STRIPE_VND_MAX = 99_999_999
 PHONENUMBER_DEFAULT_REGION = "VN"
+# Behind a reverse proxy, the request header holding the client's address (e.g.
+# "HTTP_X_FORWARDED_FOR"), so per-client limits do not lump every buyer together.
+CLIENT_IP_HEADER = env("CLIENT_IP_HEADER", default="")
 
 # --- Wagtail --------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Chợ Số"

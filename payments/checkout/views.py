@@ -53,6 +53,12 @@ class CheckoutFlowMixin:
         details = self.stored_details()
         if not details or not gateway_for(details.get("payment_method", "")):
             raise FailedPreCondition(url=reverse("checkout:index"))
+        # The basket may have changed since (a product from a cooperative without a stall).
+        if details.get("shipping_method") not in {m.code for m in self.shipping_methods()}:
+            raise FailedPreCondition(
+                url=reverse("checkout:index"),
+                message=_("Giỏ hàng đã thay đổi; hãy chọn lại cách nhận hàng."),
+            )
 
     def shipping_methods(self):
         return Repository().get_shipping_methods(

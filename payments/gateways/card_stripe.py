@@ -24,7 +24,8 @@ class StripeCardGateway(Gateway):
     initial_status = status.AWAITING_PAYMENT
 
     def is_enabled(self) -> bool:
-        return bool(settings.STRIPE_SECRET_KEY and settings.STRIPE_PUBLISHABLE_KEY)
+        # Without the webhook secret no payment could ever be confirmed: not offered then.
+        return bool(settings.STRIPE_SECRET_KEY and settings.STRIPE_PUBLISHABLE_KEY and settings.STRIPE_WEBHOOK_SECRET)
 
     def check(self, request):
         amount_check(request.amount)
@@ -38,6 +39,8 @@ class StripeCardGateway(Gateway):
         from payments.services.stripe_card import stripe_intent_for_order
 
         intent = stripe_intent_for_order(order=order)
+        if intent is None:
+            return None
         return NextStep(
             "payments/next_step/card.html",
             {

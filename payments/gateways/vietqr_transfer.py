@@ -12,9 +12,9 @@ from payments.vietqr import build_payload
 from .base import Gateway, NextStep
 
 REFERENCE_PREFIX = "CS"
-# Bank apps drop spaces and punctuation and add their own text around the memo, so the
-# reference is searched for anywhere in the memo with separators removed.
-_REFERENCE = re.compile(rf"{REFERENCE_PREFIX}(\d{{6,12}})")
+# Bank apps add their own text around the memo and sometimes a space or dash after "CS";
+# the number itself ends where its digits end, so a phone number after it is not glued on.
+_REFERENCE = re.compile(rf"{REFERENCE_PREFIX}[\s.\-_:]*(\d{{6,12}})(?!\d)")
 
 
 def order_reference(order_number: str) -> str:
@@ -23,8 +23,7 @@ def order_reference(order_number: str) -> str:
 
 
 def order_number_in_memo(memo: str) -> str | None:
-    squashed = re.sub(r"[^0-9A-Z]", "", (memo or "").upper())
-    found = _REFERENCE.search(squashed)
+    found = _REFERENCE.search((memo or "").upper())
     return found.group(1) if found else None
 
 

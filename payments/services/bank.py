@@ -8,7 +8,9 @@ never a second payment.
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -16,7 +18,7 @@ from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
 from market.money import format_vnd, parse_dong
-from payments.bank_feeds import FeedError, IncomingTransfer, parse_when
+from payments.bank_feeds import MAX_AMOUNT, FeedError, IncomingTransfer, parse_when
 from payments.gateways.vietqr_transfer import order_number_in_memo, order_reference
 from payments.models import BankTransaction, PaymentAudit
 
@@ -48,7 +50,12 @@ def bank_transfer_record(*, provider: str, transfer: IncomingTransfer) -> tuple[
                 raw=transfer.raw,
             )
             if order is not None:
-                paid = order_pay(order_id=order.pk, amount=row.amount, reference=f"{provider}:{row.provider_txn_id}")
+                paid = order_pay(
+                    order_id=order.pk,
+                    amount=row.amount,
+                    reference=f"{provider}:{row.provider_txn_id}",
+                    expected_method="vietqr",
+                )
                 row.outcome, row.reason = (Outcome.MATCHED, "") if paid.paid else (Outcome.NEEDS_REVIEW, paid.reason)
                 row.save(update_fields=["outcome", "reason"])
     except IntegrityError:
@@ -111,6 +118,26 @@ class StatementReport:
         return sum(1 for _line, _row, created in self.rows if not created)
 
 
+def statement_amount(raw: str) -> Decimal:
+    """An amount as banks export it: 150000, 150.000, 1,250,000.00, 1.250.000,00, -20.000 or (20,000).
+
+    Money out is negative. Raises ValidationError for anything else or a fraction of a dong.
+    """
+    text = (raw or "").replace(" ", "").replace("\xa0", "").replace("₫", "").replace("VND", "")
+    negative = text.startswith("-") or (text.startswith("(") and text.endswith(")"))
+    text = text.strip("+-()")
+    if re.fullmatch(r"\d{1,3}(,\d{3})*\.\d{1,2}|\d+\.\d{1,2}", text):  # 1,250,000.00
+        value = Decimal(text.replace(",", ""))
+    elif re.fullmatch(r"\d{1,3}(\.\d{3})*,\d{1,2}|\d+,\d{1,2}", text):  # 1.250.000,00
+        value = Decimal(text.replace(".", "").replace(",", "."))
+    else:
+        value = parse_dong(text)
+    if value != value.to_integral_value() or value >= MAX_AMOUNT:
+        raise ValidationError("amount", code="invalid")
+    value = value.quantize(Decimal(1))
+    return -value if negative else value
+
+
 def _statement_rows(data: bytes) -> tuple[list[tuple[int, IncomingTransfer]], list[str]]:
     try:
         text = data.decode("utf-8-sig")
@@ -128,7 +155,11 @@ def _statement_rows(data: bytes) -> tuple[list[tuple[int, IncomingTransfer]], li
             ]
         columns[key] = found
     transfers, errors, seen = [], [], set()
-    for line_no, record in enumerate(reader, start=2):
+    try:
+        records = list(reader)
+    except csv.Error as exc:
+        return [], [_("Tệp CSV hỏng: %(error)s.") % {"error": exc}]
+    for line_no, record in enumerate(records, start=2):
         if line_no - 1 > MAX_ROWS:
             errors.append(_("Tệp có hơn %(max)s dòng; hãy chia nhỏ.") % {"max": MAX_ROWS})
             break
@@ -148,7 +179,7 @@ def _statement_rows(data: bytes) -> tuple[list[tuple[int, IncomingTransfer]], li
         seen.add(txn_id)
         amount = None
         try:
-            amount = parse_dong(value("amount").lstrip("+"))
+            amount = statement_amount(value("amount"))
         except ValidationError:
             problems.append(_("số tiền “%(value)s” không hợp lệ") % {"value": value("amount")})
         occurred = None
@@ -165,7 +196,7 @@ def _statement_rows(data: bytes) -> tuple[list[tuple[int, IncomingTransfer]], li
                 IncomingTransfer(
                     provider_txn_id=txn_id,
                     amount=amount,
-                    memo=value("memo"),
+                    memo=value("memo").replace("\x00", ""),
                     account_number=value("account"),
                     occurred_at=occurred,
                     raw={key: value(key) for key in COLUMNS},

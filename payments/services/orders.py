@@ -110,12 +110,23 @@ def _record_event(*, order, lines, amount: Decimal, event_name: str, reference: 
     )
 
 
+def _consume_stock(lines) -> None:
+    """Paid for means sold: the lines' allocations become stock that has left (Oscar's
+    ``Line.consume_allocation``, which tracks what each line still holds, so a line is
+    never consumed twice). In stock-record order, as allocation locks them."""
+    for line in sorted(lines, key=lambda line: line.stockrecord_id or 0):
+        if line.stockrecord_id and line.num_allocated and not line.allocation_cancelled:
+            line.consume_allocation(line.num_allocated)
+
+
 def _order_pay(*, order, amount: Decimal, reference: str) -> None:
     """Record money in for an order already locked by the caller, and mark it paid."""
     source = order.sources.first()
     if source is not None:
         source.debit(amount, reference=reference[:255], status="paid")
-    _record_event(order=order, lines=list(order.lines.all()), amount=amount, event_name=PAID_EVENT, reference=reference)
+    lines = list(order.lines.select_related("stockrecord"))
+    _record_event(order=order, lines=lines, amount=amount, event_name=PAID_EVENT, reference=reference)
+    _consume_stock(lines)
     _set_status(order, status.PAID)
     _after_payment_change(order)
 
@@ -146,7 +157,10 @@ def order_pay(*, order_id: int, amount: Decimal, reference: str, expected_method
                 % {"number": order.number, "status": status.label(order.status)},
             )
         if expected_method and order_payment_method(order) != expected_method:
-            return PaymentOutcome(False, _("Đơn %(number)s không chọn hình thức này.") % {"number": order.number})
+            return PaymentOutcome(
+                False,
+                _("Đơn %(number)s chọn hình thức thanh toán khác; hãy liên hệ người mua.") % {"number": order.number},
+            )
         total = Decimal(order.total_incl_tax)
         if Decimal(amount) != total:
             return PaymentOutcome(
@@ -185,7 +199,7 @@ def order_cancel_by_staff(*, order, actor, note: str) -> None:
         raise PaymentRefused(_("Hãy ghi chú vì sao huỷ đơn."))
     with transaction.atomic():
         if not order_void(order_id=order.pk, new_status=status.CANCELLED):
-            raise PaymentRefused(_("Chỉ huỷ được đơn chưa thanh toán."))
+            raise PaymentRefused(_("Chỉ huỷ được đơn chưa thanh toán và chưa thu tiền phần nào."))
         PaymentAudit.objects.create(
             order_id=order.pk, actor=actor, action=PaymentAudit.Action.CANCEL, note=note.strip()
         )
@@ -214,10 +228,15 @@ def order_cash_collect(*, order, cooperative, actor, note: str = "") -> bool:
         )
         if reference in collected:
             raise PaymentRefused(_("Hợp tác xã bạn đã xác nhận thu tiền đơn này rồi."))
+        cooperatives = {line.partner.cooperative.pk for line in lines}
         amount = sum((Decimal(line.line_price_incl_tax) for line in own), Decimal(0))
-        if Decimal(locked.shipping_incl_tax):
-            amount += Decimal(cooperative.shipping_fee)
+        if len(cooperatives) == 1:
+            amount = Decimal(locked.total_incl_tax)  # the whole order, delivery included
+        elif Decimal(locked.shipping_incl_tax):
+            # Each cooperative's flat fee was charged once; its share is the fee it charged then.
+            amount += _shipping_share(locked, cooperative, lines)
         _record_event(order=locked, lines=own, amount=amount, event_name=CASH_COLLECTED_EVENT, reference=reference)
+        _consume_stock(own)
         PaymentAudit.objects.create(
             order=locked, actor=actor, action=PaymentAudit.Action.COLLECT_CASH, note=note or cooperative.name
         )
@@ -233,13 +252,26 @@ def order_cash_collect(*, order, cooperative, actor, note: str = "") -> bool:
         return False
 
 
+def _shipping_share(order, cooperative, lines) -> Decimal:
+    """The delivery fee this cooperative added to the order: the order's shipping split in
+    proportion to each cooperative's fee now, which equals the fee charged unless fees changed
+    since; the last cooperative takes the rounding remainder so the shares add up."""
+    fees = {}
+    for line in lines:
+        fees[line.partner.cooperative.pk] = Decimal(line.partner.cooperative.shipping_fee)
+    shipping, total_fees = Decimal(order.shipping_incl_tax), sum(fees.values(), Decimal(0))
+    if not total_fees:
+        return Decimal(0)
+    ordered = sorted(fees)
+    shares = {pk: (shipping * fees[pk] / total_fees).quantize(Decimal(1)) for pk in ordered[:-1]}
+    shares[ordered[-1]] = shipping - sum(shares.values(), Decimal(0))
+    return shares[cooperative.pk]
+
+
 def _release_stock(order) -> None:
-    quantities: dict[int, int] = defaultdict(int)
-    for line in order.lines.all():
-        if line.stockrecord_id:
-            quantities[line.stockrecord_id] += line.quantity
-    for record in StockRecord.objects.select_for_update().filter(pk__in=quantities).order_by("pk"):
-        record.cancel_allocation(quantities[record.pk])
+    for line in order.lines.select_related("stockrecord").order_by("stockrecord_id", "pk"):
+        if line.stockrecord_id and line.num_allocated and not line.allocation_cancelled:
+            line.cancel_allocation(line.num_allocated)
 
 
 def order_void(*, order_id: int, new_status: str) -> bool:
@@ -247,6 +279,8 @@ def order_void(*, order_id: int, new_status: str) -> bool:
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=order_id)
         if order.status not in status.UNPAID or new_status not in status.PIPELINE[order.status]:
+            return False
+        if order.payment_events.exists():  # a cooperative has already collected cash for its part
             return False
         _release_stock(order)
         _set_status(order, new_status)

@@ -8,6 +8,7 @@
 """
 
 import json
+import logging
 from decimal import Decimal
 
 import stripe
@@ -16,12 +17,14 @@ from django.db import IntegrityError, transaction
 from oscar.apps.payment.exceptions import PaymentError
 from oscar.core.loading import get_model
 
+from payments import status
 from payments.gateways.card_stripe import amount_check
 from payments.models import StripeEvent, StripePaymentIntent
 
 from .orders import order_pay
 
 Order = get_model("order", "Order")
+logger = logging.getLogger(__name__)
 WEBHOOK_TOLERANCE = 300
 
 
@@ -41,37 +44,38 @@ def idempotency_key(order) -> str:
     return f"choso-order-{order.number}"
 
 
-def stripe_intent_for_order(*, order) -> StripePaymentIntent:
-    """The order's PaymentIntent, created on first use.
+def stripe_intent_for_order(*, order) -> StripePaymentIntent | None:
+    """The order's PaymentIntent, created on first use; None once the order no longer awaits payment.
 
-    The order row is locked while the intent is created, so two tabs cannot store two
-    intents; the idempotency key makes Stripe itself return the same intent on a retry.
+    No row lock is held across the call to Stripe. Two concurrent first calls send the same
+    idempotency key, so Stripe returns one intent; the one-to-one row keeps one copy.
     """
     existing = StripePaymentIntent.objects.filter(order=order).first()
     if existing is not None:
         return existing
+    if not Order.objects.filter(pk=order.pk, status=status.AWAITING_PAYMENT).exists():
+        return None
     amount = Decimal(order.total_incl_tax)
     amount_check(amount)
-    with transaction.atomic():
-        Order.objects.select_for_update().filter(pk=order.pk).first()
-        existing = StripePaymentIntent.objects.filter(order=order).first()
-        if existing is not None:
-            return existing
-        try:
-            intent = _client().v1.payment_intents.create(
-                params={
-                    "amount": int(amount),  # VND is zero-decimal: whole dong, never ×100
-                    "currency": "vnd",
-                    "payment_method_types": ["card"],
-                    "metadata": {"order_number": order.number},
-                },
-                options={"idempotency_key": idempotency_key(order)},
-            )
-        except stripe.StripeError as exc:
-            raise PaymentError(str(exc)) from exc
-        return StripePaymentIntent.objects.create(
-            order=order, intent_id=intent.id, client_secret=intent.client_secret, amount=amount
+    try:
+        intent = _client().v1.payment_intents.create(
+            params={
+                "amount": int(amount),  # VND is zero-decimal: whole dong, never ×100
+                "currency": "vnd",
+                "payment_method_types": ["card"],
+                "metadata": {"order_number": order.number},
+            },
+            options={"idempotency_key": idempotency_key(order)},
         )
+    except stripe.StripeError as exc:
+        raise PaymentError(str(exc)) from exc
+    try:
+        with transaction.atomic():
+            return StripePaymentIntent.objects.create(
+                order=order, intent_id=intent.id, client_secret=intent.client_secret, amount=amount
+            )
+    except IntegrityError:
+        return StripePaymentIntent.objects.get(order=order)
 
 
 def stripe_intent_cancel(*, order_id: int) -> bool:
@@ -125,4 +129,10 @@ def _apply(row: StripeEvent, event: dict) -> None:
     row.order_id = intent.order_id
     row.save(update_fields=["order"])
     received = Decimal(obj.get("amount_received") or obj.get("amount") or 0)
-    order_pay(order_id=intent.order_id, amount=received, reference=f"stripe:{obj.get('id')}")
+    outcome = order_pay(
+        order_id=intent.order_id, amount=received, reference=f"stripe:{obj.get('id')}", expected_method="card"
+    )
+    if not outcome.paid:
+        logger.warning("Stripe payment %s for order %s not applied: %s", obj.get("id"), intent.order_id, outcome.reason)
+        row.needs_review, row.reason = True, outcome.reason[:255]
+        row.save(update_fields=["needs_review", "reason"])

@@ -212,3 +212,15 @@ def test_pickup_order_page_says_where_to_collect(client):
     )
     html = client.get(response["Location"]).content.decode()
     assert "Chợ Trung tâm Sơn La, dãy B, sạp 12" in html and "tại sạp" in html
+
+
+def test_pickup_chosen_then_a_product_without_a_stall_added_sends_back_to_details(client):
+    stall = make_product(cooperative=CooperativeFactory(pickup_point="Sạp 1"), price=50000, stock=3)
+    no_stall = make_product(cooperative=CooperativeFactory(), price=50000, stock=3)
+    checkout(
+        client, [stall], place=False, shipping_method="pickup", province="", commune="", street="", payment_method="cod"
+    )
+    client.post(reverse("basket:add", kwargs={"pk": no_stall.pk}), {"quantity": 1})
+    response = client.post(reverse("checkout:preview"), {"action": "place_order"})
+    assert response.status_code == 302 and response["Location"] == reverse("checkout:index")
+    assert Order.objects.count() == 0

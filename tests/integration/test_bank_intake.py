@@ -231,3 +231,110 @@ def test_oscar_dashboard_offers_no_status_change_that_skips_the_payment_records(
     assert 'id="id_new_status"' not in html  # Oscar's order status form has no choices
     menu = client.get(reverse("dashboard:index")).content.decode()
     assert "/payments/staff/import/" in menu and "/payments/staff/transactions/" in menu
+
+
+@pytest.mark.parametrize("header", ["é", "sha256=" + "é" * 64, "zz" * 32, "a" * 63])
+def test_malformed_signature_headers_are_a_400_not_a_500(client, header):
+    body = b'{"id": 1, "amount": 1000, "description": "x"}'
+    response = client.post(
+        reverse("payments:bank-webhook", kwargs={"provider": "generic"}),
+        data=body,
+        content_type="application/json",
+        HTTP_X_SIGNATURE=header,
+    )
+    assert response.status_code == 400
+    assert BankTransaction.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "item",
+    [
+        {"id": "n1", "amount": 10**14, "description": "x"},
+        {"id": "n2", "amount": "1e400", "description": "x"},
+        {"id": "n3", "amount": True, "description": "x"},
+    ],
+)
+def test_absurd_amounts_are_a_400(client, item):
+    assert post_signed(client, "generic", json.dumps(item).encode()).status_code == 400
+    assert BankTransaction.objects.count() == 0
+
+
+def test_nul_characters_in_a_memo_are_dropped_not_a_500(client, order):
+    body = json.dumps({"id": "nul", "amount": 150000, "description": f"CS{order.number}\u0000 tien"}).encode()
+    assert post_signed(client, "generic", body).json()["results"][0]["outcome"] == "matched"
+
+
+def test_memo_with_a_phone_number_after_the_reference_still_matches(client, order):
+    body = json.dumps({"id": "m1", "amount": 150000, "description": f"CS{order.number} 0912345678 Lan"}).encode()
+    assert post_signed(client, "generic", body).json()["results"][0]["outcome"] == "matched"
+
+
+def test_transfer_for_an_order_placed_with_another_method_is_a_review_item(client):
+    product = make_product(cooperative=CooperativeFactory(), price=120000, stock=5)
+    cod = Order.objects.get(number=order_number_from(checkout(client, [product], payment_method="cod")))
+    body = json.dumps({"id": "c1", "amount": int(cod.total_incl_tax), "description": f"CS{cod.number}"}).encode()
+    result = post_signed(client, "generic", body).json()["results"][0]
+    assert result["outcome"] == "needs-review"
+    cod.refresh_from_db()
+    assert cod.status == status.CASH_ON_DELIVERY
+
+
+def test_paid_order_consumes_its_stock_allocation(client, order):
+    StockRecord = get_model("partner", "StockRecord")
+    post_signed(client, "sepay", fixture_body("sepay.json", number=order.number, amount=order.total_incl_tax))
+    record = StockRecord.objects.get()
+    assert (record.num_in_stock, record.num_allocated) == (4, 0)
+
+
+def test_statement_amounts_as_banks_export_them():
+    from django.core.exceptions import ValidationError
+
+    from payments.services.bank import statement_amount
+
+    assert [
+        statement_amount(t) for t in ["150000", "150.000", "1,250,000.00", "1.250.000,00", "-20.000", "(20,000)"]
+    ] == [
+        150000,
+        150000,
+        1250000,
+        1250000,
+        -20000,
+        -20000,
+    ]
+    for bad in ["12.5", "abc", "", "1e5"]:
+        with pytest.raises(ValidationError):
+            statement_amount(bad)
+
+
+def test_statement_with_money_out_rows_imports_them_as_ignored(client, order):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(UserFactory(is_staff=True))
+    csv = (
+        "ma_giao_dich,ngay,so_tien,noi_dung\n"
+        'A1,25/11/2026,"-1,250,000.00",tra tien dien\n'
+        f"A2,25/11/2026,150.000,CS{order.number}\n"
+    )
+    html = client.post(
+        reverse("payments:staff-import"), {"file": SimpleUploadedFile("s.csv", csv.encode())}
+    ).content.decode()
+    assert "Đã nhập xong" in html
+    assert dict(BankTransaction.objects.values_list("provider_txn_id", "outcome")) == {"A1": "ignored", "A2": "matched"}
+
+
+def test_cod_order_with_cash_already_collected_cannot_be_cancelled(client):
+    coops = [CooperativeFactory(), CooperativeFactory()]
+    products = [make_product(cooperative=c, stock=5) for c in coops]
+    order = Order.objects.get(number=order_number_from(checkout(client, products, payment_method="cod")))
+    clerk = UserFactory()
+    coops[0].partner.users.add(clerk)
+    from payments.services.orders import order_cash_collect
+
+    order_cash_collect(order=order, cooperative=coops[0], actor=clerk)
+    client.force_login(UserFactory(is_staff=True))
+    html = client.post(
+        reverse("payments:staff-mark-paid", kwargs={"number": order.number}), {"note": "huỷ", "cancel": "1"}
+    ).content.decode()
+    order.refresh_from_db()
+    assert order.status == status.CASH_ON_DELIVERY
+    assert "chưa thu tiền phần nào" in html

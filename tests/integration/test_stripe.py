@@ -13,7 +13,7 @@ from payments.gateways import PaymentRequest
 from payments.gateways.card_stripe import StripeCardGateway
 from payments.models import StripeEvent, StripePaymentIntent
 from tests.conftest import stripe_signed
-from tests.factories import CooperativeFactory, checkout, make_product, order_number_from
+from tests.factories import CooperativeFactory, UserFactory, checkout, make_product, order_number_from
 
 Order = get_model("order", "Order")
 PaymentEvent = get_model("order", "PaymentEvent")
@@ -28,6 +28,7 @@ def test_card_amount_outside_stripe_limits_is_refused_with_a_clear_message(amoun
 
 
 def test_card_is_offered_only_with_keys(client, settings):
+    settings.STRIPE_WEBHOOK_SECRET = "whsec_x"
     product = make_product(cooperative=CooperativeFactory(), stock=3)
     client.post(reverse("basket:add", kwargs={"pk": product.pk}), {"quantity": 1})
     assert "Thẻ Visa/Mastercard" not in client.get(reverse("checkout:index")).content.decode()
@@ -149,3 +150,30 @@ def test_an_expired_card_order_cancels_its_payment_intent(
         intent.intent_id
     )
     assert remote.status == "canceled"
+
+
+def test_card_success_for_an_expired_order_is_kept_for_review_not_lost(client, card_order, settings):
+    import datetime
+
+    from django.utils import timezone
+
+    from payments.services.orders import orders_expire_unpaid
+
+    client.get(reverse("payments:order-detail", kwargs={"number": card_order.number}))
+    intent = StripePaymentIntent.objects.get(order=card_order)
+    orders_expire_unpaid(now=timezone.now() + settings.PAYMENT_EXPIRY + datetime.timedelta(minutes=1))
+    body = _event(intent.intent_id, event_id="evt_late")
+    _post(client, body, stripe_signed(body))
+    event = StripeEvent.objects.get(event_id="evt_late")
+    assert event.needs_review and "hết hạn" in event.reason
+    card_order.refresh_from_db()
+    assert card_order.status == status.EXPIRED
+    client.force_login(UserFactory(is_staff=True))
+    assert "Thanh toán thẻ chưa áp vào đơn" in client.get(reverse("payments:staff-transactions")).content.decode()
+
+
+def test_card_is_not_offered_without_the_webhook_secret(client, stripe_on, settings):
+    settings.STRIPE_WEBHOOK_SECRET = ""
+    product = make_product(cooperative=CooperativeFactory(), stock=3)
+    client.post(reverse("basket:add", kwargs={"pk": product.pk}), {"quantity": 1})
+    assert "Thẻ Visa/Mastercard" not in client.get(reverse("checkout:index")).content.decode()
