@@ -75,6 +75,17 @@ def _text(value) -> str:
     return str(value or "").replace("\x00", "")
 
 
+def _clean(value):
+    """The payload as stored: NUL characters removed (PostgreSQL's text and jsonb refuse them)."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {_clean(k): _clean(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    return value
+
+
 def parse_when(value) -> datetime.datetime | None:
     if not value:
         return None
@@ -116,7 +127,7 @@ def _generic(body) -> list[IncomingTransfer]:
                 memo=_text(item.get("description")),
                 account_number=_text(item.get("account_number")),
                 occurred_at=parse_when(item.get("occurred_at")),
-                raw=item,
+                raw=_clean(item),
             )
         )
     return transfers
@@ -134,7 +145,7 @@ def _sepay(body) -> list[IncomingTransfer]:
             memo=_text(body.get("content") or body.get("description")),
             account_number=_text(body.get("accountNumber")),
             occurred_at=parse_when(body.get("transactionDate")),
-            raw=body,
+            raw=_clean(body),
         )
     ]
 
@@ -154,7 +165,7 @@ def _casso(body) -> list[IncomingTransfer]:
                 memo=_text(item.get("description")),
                 account_number=_text(item.get("accountNumber") or item.get("bank_sub_acc_id")),
                 occurred_at=parse_when(item.get("transactionDateTime") or item.get("when")),
-                raw=item,
+                raw=_clean(item),
             )
         )
     return transfers

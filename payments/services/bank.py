@@ -199,7 +199,7 @@ def _statement_rows(data: bytes) -> tuple[list[tuple[int, IncomingTransfer]], li
                     memo=value("memo").replace("\x00", ""),
                     account_number=value("account"),
                     occurred_at=occurred,
-                    raw={key: value(key) for key in COLUMNS},
+                    raw={key: value(key).replace("\x00", "") for key in COLUMNS},
                 ),
             )
         )
