@@ -90,6 +90,7 @@ LOCAL_APPS = [
     "market",
     "ocop_catalog",
     "payments",
+    "merchants",
 ]
 
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
@@ -260,6 +261,11 @@ PHONENUMBER_DEFAULT_REGION = "VN"
 # Behind a reverse proxy, the request header holding the client's address (e.g.
 # "HTTP_X_FORWARDED_FOR"), so per-client limits do not lump every buyer together.
 CLIENT_IP_HEADER = env("CLIENT_IP_HEADER", default="")
+
+# --- Cashless street (merchants/) ----------------------------------------------------
+# Placards are drawn with DejaVu Sans (Debian's fonts-dejavu-core), which has every
+# Vietnamese mark.
+PLACARD_FONT_DIR = env("PLACARD_FONT_DIR", default="/usr/share/fonts/truetype/dejavu")
 
 # --- Wagtail --------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Chợ Số"

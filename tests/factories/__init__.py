@@ -131,3 +131,17 @@ def checkout(client, products, *, quantity=1, place=True, **details):
 
 def order_number_from(response) -> str:
     return response["Location"].rstrip("/").rsplit("/", 1)[-1]
+
+
+def market(*, slug="cho-trung-tam", name="Chợ Trung tâm Sơn La", stalls=0, declared=60):
+    from merchants.models import Market, Stall
+
+    found, _created = Market.objects.get_or_create(
+        slug=slug,
+        defaults={"name": name, "province_code": 14, "commune_code": 3646, "declared_stalls": declared},
+    )
+    for n in range(1, stalls + 1):
+        Stall.objects.get_or_create(
+            market=found, code=f"B{n:02d}", defaults={"goods": "Rau củ", "place": f"Dãy B, số {n}"}
+        )
+    return found

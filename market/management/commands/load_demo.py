@@ -32,16 +32,16 @@ class Command(BaseCommand):
     help = "Load the demo commune: pages, cooperatives, OCOP products with photos, and a login per role."
 
     def handle(self, *args, **options):
-        with transaction.atomic():
+        # The demo's own orders email nobody (their buyers are made up); the emails go out
+        # on commit, so the override spans the transaction.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"), transaction.atomic():
             home = self.pages()
             categories = self.categories()
             cooperatives = self.cooperatives()
             self.products(cooperatives, categories)
             self.cooperative_pages(home, cooperatives)
             logins = self.users(cooperatives)
-            # The demo's own orders email nobody (their buyers are made up).
-            with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
-                demo_orders_create()
+            demo_orders_create()
         self.report(logins)
 
     # --- Wagtail ---------------------------------------------------------------------

@@ -1,0 +1,34 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from merchants.models import Application, Market, PlacardPrint
+from merchants.placards import placards_pdf
+from merchants.selectors import live_qrs
+
+
+class Command(BaseCommand):
+    help = "Write the placards of every approved stall (or of one market) to a PDF."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--market", help="market slug; all markets when omitted")
+        parser.add_argument("--out", required=True, help="the PDF file to write")
+        parser.add_argument("--layout", choices=["a6", "a4x4"], default="a6", help="one A6 per page, or four on A4")
+
+    def handle(self, *args, market, out, layout, **options):
+        if market and not Market.objects.filter(slug=market).exists():
+            raise CommandError(f"no market with slug {market!r}")
+        qrs = list(live_qrs(market_slug=market))
+        if not qrs:
+            raise CommandError("no stall has an issued QR" + (f" in {market}" if market else ""))
+        path = Path(out)
+        if not path.parent.exists():
+            raise CommandError(f"folder {path.parent} does not exist")
+        path.write_bytes(placards_pdf(qrs, layout=layout))
+        with transaction.atomic():
+            PlacardPrint.objects.bulk_create([PlacardPrint(qr=qr, layout=layout) for qr in qrs])
+            Application.objects.filter(
+                pk__in=[qr.application_id for qr in qrs], status=Application.Status.QR_ISSUED
+            ).update(status=Application.Status.PLACARD_PRINTED)
+        self.stdout.write(f"{len(qrs)} placards written to {out}")

@@ -1,0 +1,167 @@
+"""Markets, stalls, vendors and their applications, and the QR codes issued to stalls.
+
+Bank data is sensitive personal data (Decree 13/2023): an application records the
+vendor's explicit consent (text version and time). An application reaches "QR issued"
+only through ``services.stall_qr_issue``, which builds the payload with the VietQR codec;
+nothing else writes ``IssuedQR``.
+"""
+
+from django.conf import settings
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from market import geo
+
+ACCOUNT_VALIDATOR = RegexValidator(
+    r"^[0-9A-Za-z]{1,19}$", _("Số tài khoản gồm 1–19 chữ số hoặc chữ cái, không dấu cách.")
+)
+
+
+class Market(models.Model):
+    class Kind(models.TextChoices):
+        MARKET = "market", _("Chợ")
+        STREET = "street", _("Tuyến phố")
+
+    name = models.CharField(_("Tên"), max_length=150)
+    slug = models.SlugField(_("Đường dẫn"), max_length=80, unique=True)
+    kind = models.CharField(_("Loại"), max_length=10, choices=Kind.choices, default=Kind.MARKET)
+    province_code = models.PositiveSmallIntegerField(_("Tỉnh/thành phố"), choices=geo.province_choices)
+    commune_code = models.PositiveIntegerField(_("Xã/phường"))
+    declared_stalls = models.PositiveIntegerField(
+        _("Tổng số sạp (khai báo)"), validators=[MinValueValidator(1)], help_text=_("Dùng để tính tỷ lệ sạp dùng QR.")
+    )
+
+    class Meta:
+        verbose_name = _("Chợ / tuyến phố")
+        verbose_name_plural = _("Chợ / tuyến phố")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def commune_name(self) -> str:
+        return geo.commune_name(self.commune_code)
+
+
+class Stall(models.Model):
+    market = models.ForeignKey(Market, on_delete=models.PROTECT, related_name="stalls", verbose_name=_("Chợ"))
+    code = models.CharField(_("Mã sạp"), max_length=20)
+    place = models.CharField(_("Vị trí (dãy, số)"), max_length=60, blank=True)
+    goods = models.CharField(_("Mặt hàng"), max_length=120, blank=True)
+    name = models.CharField(_("Tên sạp"), max_length=80, blank=True)
+
+    class Meta:
+        verbose_name = _("Sạp")
+        verbose_name_plural = _("Sạp")
+        ordering = ["market__name", "code"]
+        constraints = [models.UniqueConstraint(fields=["market", "code"], name="stall_code_unique_in_market")]
+
+    def __str__(self):
+        return f"{self.market.name} · {self.code}"
+
+
+class Merchant(models.Model):
+    """The vendor (a person). Logs in with their phone once approved."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="merchant"
+    )
+    name = models.CharField(_("Họ và tên"), max_length=120)
+    phone = models.CharField(_("Số di động"), max_length=16, unique=True)  # E.164
+    cccd = models.CharField(_("Số CCCD"), max_length=12, blank=True)
+    consent_version = models.CharField(_("Phiên bản điều khoản đã đồng ý"), max_length=20)
+    consent_at = models.DateTimeField(_("Thời điểm đồng ý"))
+
+    class Meta:
+        verbose_name = _("Tiểu thương")
+        verbose_name_plural = _("Tiểu thương")
+
+    def __str__(self):
+        return self.name
+
+
+class Application(models.Model):
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("Đã gửi, chờ duyệt")
+        APPROVED = "approved", _("Đã duyệt")
+        QR_ISSUED = "qr-issued", _("Đã cấp mã QR")
+        PLACARD_PRINTED = "placard-printed", _("Đã in bảng QR")
+        REJECTED = "rejected", _("Bị từ chối")
+
+    reference = models.CharField(_("Mã hồ sơ"), max_length=16, unique=True)
+    merchant = models.ForeignKey(Merchant, on_delete=models.PROTECT, related_name="applications")
+    stall = models.ForeignKey(Stall, on_delete=models.PROTECT, related_name="applications")
+    bank_bin = models.CharField(_("Ngân hàng (BIN)"), max_length=6)
+    account_number = models.CharField(_("Số tài khoản/số thẻ"), max_length=19, validators=[ACCOUNT_VALIDATOR])
+    is_card = models.BooleanField(_("Là số thẻ"), default=False)
+    holder_name = models.CharField(_("Tên chủ tài khoản"), max_length=25)
+    status = models.CharField(_("Trạng thái"), max_length=20, choices=Status.choices, default=Status.SUBMITTED)
+    reject_reason = models.CharField(_("Lý do từ chối"), max_length=255, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Hồ sơ đăng ký")
+        verbose_name_plural = _("Hồ sơ đăng ký")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["stall"], condition=Q(status="submitted"), name="one_pending_application_per_stall"
+            )
+        ]
+
+    def __str__(self):
+        return self.reference
+
+
+class IssuedQR(models.Model):
+    """A stall's static VietQR, one version per issue; re-issuing revokes the previous one."""
+
+    stall = models.ForeignKey(Stall, on_delete=models.PROTECT, related_name="qrs")
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="qrs")
+    version = models.PositiveIntegerField()
+    payload = models.TextField()
+    bank_bin = models.CharField(max_length=6)
+    account_number = models.CharField(max_length=19)
+    holder_name = models.CharField(max_length=25)
+    issued_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Mã QR đã cấp")
+        verbose_name_plural = _("Mã QR đã cấp")
+        ordering = ["stall_id", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["stall", "version"], name="qr_version_unique_per_stall"),
+            models.UniqueConstraint(
+                fields=["stall"], condition=Q(revoked_at__isnull=True), name="one_live_qr_per_stall"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.stall} v{self.version}"
+
+
+class PlacardPrint(models.Model):
+    class Layout(models.TextChoices):
+        A6 = "a6", _("A6, một bảng")
+        A4x4 = "a4x4", _("A4, bốn bảng một tờ")
+
+    qr = models.ForeignKey(IssuedQR, on_delete=models.PROTECT, related_name="prints")
+    layout = models.CharField(max_length=8, choices=Layout.choices)
+    printed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    printed_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"{self.qr} {self.layout}"

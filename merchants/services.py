@@ -1,0 +1,153 @@
+"""Writes for the cashless street: applications, review, and the stall QR.
+
+``stall_qr_issue`` is the only place an ``IssuedQR`` is made, and it builds the payload
+with ``payments.vietqr.build_payload``: no hand-made payload can exist.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from market.phones import e164, parse_vn_phone
+from payments.banks import bank_for_bin
+from payments.vietqr import SERVICE_TO_ACCOUNT, SERVICE_TO_CARD, ascii_text, build_payload
+
+from .models import ACCOUNT_VALIDATOR, Application, IssuedQR, Merchant, Stall
+
+CONSENT_VERSION = "2025-11"
+HOLDER_MAX = 25
+
+
+def holder_name_normalise(raw: str) -> str:
+    """The holder name as banks print it: uppercase ASCII, ≤ 25 characters."""
+    name = ascii_text(raw or "").upper()
+    if not name:
+        raise ValidationError(_("Hãy nhập tên chủ tài khoản."), code="required")
+    if len(name) > HOLDER_MAX:
+        raise ValidationError(
+            _("Tên chủ tài khoản dài %(n)s ký tự sau khi bỏ dấu; tối đa %(max)s.")
+            % {"n": len(name), "max": HOLDER_MAX},
+            code="too_long",
+        )
+    return name
+
+
+def application_submit(
+    *,
+    stall: Stall,
+    name: str,
+    phone: str,
+    bank_bin: str,
+    account_number: str,
+    holder_name: str,
+    is_card: bool = False,
+    cccd: str = "",
+    consent: bool,
+    submitted_by=None,
+) -> Application:
+    """Validate and store a vendor's application. Raises ValidationError with a message per field."""
+    errors: dict[str, list] = {}
+
+    def check(field, fn):
+        try:
+            return fn()
+        except ValidationError as exc:
+            errors.setdefault(field, []).extend(exc.messages)
+            return None
+
+    if not consent:
+        errors["consent"] = [_("Cần bạn đồng ý cho xử lý dữ liệu cá nhân thì mới đăng ký được.")]
+    phone_e164 = check("phone", lambda: e164(parse_vn_phone(phone, mobile_only=True)))
+    if bank_for_bin(str(bank_bin)) is None:
+        errors["bank_bin"] = [_("Ngân hàng không có trong danh sách NAPAS.")]
+    account = (account_number or "").strip()
+    check("account_number", lambda: ACCOUNT_VALIDATOR(account))
+    holder = check("holder_name", lambda: holder_name_normalise(holder_name))
+    cccd = (cccd or "").strip()
+    if cccd and not (cccd.isdigit() and len(cccd) == 12):
+        errors["cccd"] = [_("Số CCCD gồm 12 chữ số.")]
+    if not (name or "").strip():
+        errors["name"] = [_("Hãy nhập họ và tên.")]
+    if Application.objects.filter(stall=stall, status=Application.Status.SUBMITTED).exists():
+        errors["stall"] = [_("Sạp này đã có một hồ sơ đang chờ duyệt.")]
+    if errors:
+        raise ValidationError(errors)
+    try:
+        with transaction.atomic():
+            merchant, _created = Merchant.objects.update_or_create(
+                phone=phone_e164,
+                defaults={
+                    "name": " ".join(name.split()),
+                    "cccd": cccd,
+                    "consent_version": CONSENT_VERSION,
+                    "consent_at": timezone.now(),
+                },
+            )
+            application = Application.objects.create(
+                reference=f"tmp-{timezone.now().timestamp()}",
+                merchant=merchant,
+                stall=stall,
+                bank_bin=str(bank_bin),
+                account_number=account,
+                is_card=is_card,
+                holder_name=holder,
+                submitted_by=submitted_by if getattr(submitted_by, "is_authenticated", False) else None,
+            )
+            application.reference = f"HS{application.pk:06d}"
+            application.save(update_fields=["reference"])
+    except IntegrityError:
+        raise ValidationError({"stall": [_("Sạp này đã có một hồ sơ đang chờ duyệt.")]}) from None
+    return application
+
+
+def application_reject(*, application: Application, reviewer, reason: str) -> None:
+    if not (reason or "").strip():
+        raise ValidationError(_("Hãy ghi lý do từ chối để tiểu thương biết cần sửa gì."))
+    with transaction.atomic():
+        locked = Application.objects.select_for_update().get(pk=application.pk)
+        if locked.status != Application.Status.SUBMITTED:
+            raise ValidationError(_("Hồ sơ %(ref)s không còn chờ duyệt.") % {"ref": locked.reference})
+        locked.status = Application.Status.REJECTED
+        locked.reject_reason = reason.strip()[:255]
+        locked.reviewed_by, locked.reviewed_at = reviewer, timezone.now()
+        locked.save(update_fields=["status", "reject_reason", "reviewed_by", "reviewed_at"])
+
+
+def application_approve(*, application: Application, reviewer) -> IssuedQR:
+    """Approve a submitted application and issue the stall's QR in the same transaction."""
+    with transaction.atomic():
+        locked = Application.objects.select_for_update().get(pk=application.pk)
+        if locked.status != Application.Status.SUBMITTED:
+            raise ValidationError(_("Hồ sơ %(ref)s không còn chờ duyệt.") % {"ref": locked.reference})
+        locked.status = Application.Status.APPROVED
+        locked.reviewed_by, locked.reviewed_at = reviewer, timezone.now()
+        locked.save(update_fields=["status", "reviewed_by", "reviewed_at"])
+        return stall_qr_issue(application=locked)
+
+
+def stall_qr_issue(*, application: Application) -> IssuedQR:
+    """Build the stall's static VietQR with the codec, revoke the previous one, and record it."""
+    with transaction.atomic():
+        stall = Stall.objects.select_for_update().get(pk=application.stall_id)
+        payload = build_payload(
+            bank_bin=application.bank_bin,
+            account=application.account_number,
+            service_code=SERVICE_TO_CARD if application.is_card else SERVICE_TO_ACCOUNT,
+            merchant_name=application.holder_name,
+        )
+        now = timezone.now()
+        IssuedQR.objects.filter(stall=stall, revoked_at__isnull=True).update(revoked_at=now)
+        version = (IssuedQR.objects.filter(stall=stall).aggregate(v=Max("version"))["v"] or 0) + 1
+        qr = IssuedQR.objects.create(
+            stall=stall,
+            application=application,
+            version=version,
+            payload=payload,
+            bank_bin=application.bank_bin,
+            account_number=application.account_number,
+            holder_name=application.holder_name,
+        )
+        Application.objects.filter(pk=application.pk).update(status=Application.Status.QR_ISSUED)
+        return qr

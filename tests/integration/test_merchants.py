@@ -1,0 +1,152 @@
+import io
+import re
+
+import pytest
+import zxingcpp
+from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
+
+from merchants.models import Application, IssuedQR, PlacardPrint
+from merchants.placards import mask_account, placard_pages, placards_pdf
+from merchants.services import application_approve, application_reject, application_submit
+from payments.vietqr import parse_payload
+from tests.factories import UserFactory, market
+
+pytestmark = pytest.mark.django_db
+
+VENDOR = {
+    "name": "Lò Thị Hoa",
+    "phone": "0912 345 678",
+    "bank_bin": "970436",
+    "account_number": "0011001234567",
+    "holder_name": "Lò Thị Hoa",
+    "consent": True,
+}
+
+
+def submit(stall, **changes):
+    return application_submit(stall=stall, **{**VENDOR, **changes})
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("account_number", "0011 0012", "1–19"),
+        ("account_number", "12345678901234567890", "1–19"),
+        ("bank_bin", "999999", "NAPAS"),
+        ("phone", "0212 3850 111", "di động"),
+        ("holder_name", "Nguyễn Thị Phương Thảo Nguyên Hạnh", "tối đa 25"),
+        ("consent", False, "đồng ý"),
+        ("cccd", "12345", "12 chữ số"),
+    ],
+)
+def test_bad_application_input_gets_a_vietnamese_message_per_field(field, value, message):
+    stall = market(stalls=1).stalls.get()
+    with pytest.raises(ValidationError) as caught:
+        submit(stall, **{field: value})
+    assert message in " ".join(caught.value.message_dict[field])
+    assert Application.objects.count() == 0
+
+
+def test_a_second_pending_application_for_the_same_stall_is_refused():
+    stall = market(stalls=1).stalls.get()
+    submit(stall)
+    with pytest.raises(ValidationError) as caught:
+        submit(stall, phone="0987 654 321")
+    assert "đang chờ duyệt" in caught.value.message_dict["stall"][0]
+
+
+def test_approval_issues_a_static_qr_built_by_the_codec():
+    stall = market(stalls=1).stalls.get()
+    application = submit(stall)
+    assert application.reference == f"HS{application.pk:06d}"
+    assert application.holder_name == "LO THI HOA"
+    qr = application_approve(application=application, reviewer=UserFactory())
+    parsed = parse_payload(qr.payload)
+    assert (parsed.bank_bin, parsed.account, parsed.service_code, parsed.initiation, parsed.amount) == (
+        "970436",
+        "0011001234567",
+        "QRIBFTTA",
+        "static",
+        None,
+    )
+    assert parsed.merchant_name == "LO THI HOA"
+    application.refresh_from_db()
+    assert application.status == Application.Status.QR_ISSUED
+
+
+def test_card_numbers_get_the_to_card_service_code():
+    stall = market(stalls=1).stalls.get()
+    qr = application_approve(application=submit(stall, account_number="9704360012345678", is_card=True), reviewer=None)
+    assert parse_payload(qr.payload).service_code == "QRIBFTTC"
+
+
+def test_a_new_account_reissues_the_qr_and_keeps_the_old_one_revoked():
+    stall = market(stalls=1).stalls.get()
+    first = application_approve(application=submit(stall), reviewer=None)
+    second = application_approve(application=submit(stall, account_number="0022002222"), reviewer=None)
+    first.refresh_from_db()
+    assert first.revoked_at is not None and second.revoked_at is None
+    assert (first.version, second.version) == (1, 2)
+    assert list(IssuedQR.objects.filter(stall=stall, revoked_at__isnull=True)) == [second]
+
+
+def test_rejection_needs_a_reason_the_vendor_can_read():
+    stall = market(stalls=1).stalls.get()
+    application = submit(stall)
+    with pytest.raises(ValidationError):
+        application_reject(application=application, reviewer=None, reason=" ")
+    application_reject(application=application, reviewer=None, reason="Tên chủ tài khoản không khớp CCCD")
+    application.refresh_from_db()
+    assert (application.status, application.reject_reason) == ("rejected", "Tên chủ tài khoản không khớp CCCD")
+
+
+def _approved(count):
+    stalls = list(market(stalls=count).stalls.order_by("code"))
+    return [
+        application_approve(
+            application=submit(stall, phone=f"09123450{i:02d}", account_number=f"00110012{i:05d}"), reviewer=None
+        )
+        for i, stall in enumerate(stalls)
+    ]
+
+
+def test_every_placard_qr_decodes_with_zxing_to_its_stalls_bank_and_account():
+    qrs = _approved(5)
+    for qr, page in zip(qrs, placard_pages(qrs, layout="a6"), strict=True):
+        found = zxingcpp.read_barcodes(page)
+        assert len(found) == 1
+        parsed = parse_payload(found[0].text)
+        assert (parsed.bank_bin, parsed.account) == (qr.bank_bin, qr.account_number)
+    sheets = placard_pages(qrs, layout="a4x4")
+    assert len(sheets) == 2
+    decoded = sorted(parse_payload(r.text).account for sheet in sheets for r in zxingcpp.read_barcodes(sheet))
+    assert decoded == sorted(qr.account_number for qr in qrs)
+
+
+def test_placard_masks_the_account_number():
+    assert mask_account("0011001234567") == "•••• 4567"
+
+
+def test_print_placards_writes_a_pdf_and_says_how_many(tmp_path):
+    _approved(3)
+    out = tmp_path / "bang.pdf"
+    stdout = io.StringIO()
+    call_command("print_placards", "--market", "cho-trung-tam", "--out", str(out), stdout=stdout)
+    assert stdout.getvalue().strip().splitlines()[-1] == f"3 placards written to {out}"
+    pdf = out.read_bytes()
+    assert pdf.startswith(b"%PDF") and len(re.findall(rb"/Type\s*/Page(?!s)", pdf)) == 3
+    assert PlacardPrint.objects.count() == 3
+    assert set(Application.objects.values_list("status", flat=True)) == {"placard-printed"}
+
+
+def test_print_placards_bad_input_is_a_one_line_error(tmp_path):
+    with pytest.raises(CommandError, match="no market"):
+        call_command("print_placards", "--market", "khong-co", "--out", str(tmp_path / "x.pdf"))
+    with pytest.raises(CommandError, match="no stall has an issued QR"):
+        call_command("print_placards", "--out", str(tmp_path / "x.pdf"))
+
+
+def test_placards_pdf_of_nothing_is_refused():
+    with pytest.raises(ValueError):
+        placards_pdf([])
