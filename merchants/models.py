@@ -118,6 +118,10 @@ class Application(models.Model):
                 fields=["stall"], condition=Q(status="submitted"), name="one_pending_application_per_stall"
             )
         ]
+        permissions = [
+            ("review_application", _("Duyệt hồ sơ tiểu thương và in bảng QR")),
+            ("onboard_vendors", _("Đăng ký hộ tiểu thương (tổ công nghệ số cộng đồng)")),
+        ]
 
     def __str__(self):
         return self.reference

@@ -4,6 +4,8 @@
 with ``payments.vietqr.build_payload``: no hand-made payload can exist.
 """
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -32,6 +34,29 @@ def holder_name_normalise(raw: str) -> str:
             code="too_long",
         )
     return name
+
+
+STALL_CODE = re.compile(r"^[A-Z0-9][A-Z0-9.\-/]{0,19}$")
+
+
+def stall_for_application(*, market, code: str, place: str = "", goods: str = "") -> Stall:
+    """The stall a vendor applies for, created on first application. A stall that already
+    has a live QR belongs to someone: a second vendor cannot claim its code."""
+    code = (code or "").strip().upper()
+    if not STALL_CODE.match(code):
+        raise ValidationError({"stall_code": [_("Mã sạp gồm chữ và số, tối đa 20 ký tự, ví dụ B12 hoặc A-03.")]})
+    stall = Stall.objects.filter(market=market, code=code).first()
+    if stall is not None:
+        if stall.qrs.filter(revoked_at__isnull=True).exists():
+            raise ValidationError(
+                {"stall_code": [_("Sạp %(code)s ở chợ này đã được cấp mã QR. Kiểm tra lại mã sạp.") % {"code": code}]}
+            )
+        return stall
+    try:
+        with transaction.atomic():
+            return Stall.objects.create(market=market, code=code, place=place.strip()[:60], goods=goods.strip()[:120])
+    except IntegrityError:
+        return Stall.objects.get(market=market, code=code)
 
 
 def application_submit(

@@ -53,6 +53,10 @@ class CoopHomeView(LoginRequiredMixin, TemplateView):
     def get(self, request, *args, **kwargs):
         if cooperative_for_user(request.user) is not None:
             return redirect("coop:product-list")
+        if request.user.has_perm("merchants.review_application"):
+            return redirect("merchants:review")
+        if request.user.has_perm("merchants.onboard_vendors"):
+            return redirect("merchants:apply")
         if request.user.is_staff:
             return redirect("dashboard:index")
         return redirect("customer:summary")

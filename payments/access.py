@@ -1,21 +1,18 @@
 """Who may see an order page without an account: the session that placed it, or that
 looked it up with the order number and the phone number it was placed with."""
 
-SESSION_KEY = "orders_viewable"
-KEEP = 20
+from market.grants import session_grant, session_has
 
 
 def order_grant_access(request, number: str) -> None:
-    number = str(number)
-    numbers = [n for n in request.session.get(SESSION_KEY, []) if n != number]
-    request.session[SESSION_KEY] = [*numbers, number][-KEEP:]
+    session_grant(request, "orders", number)
 
 
 def order_can_view(request, order) -> bool:
     user = request.user
     if user.is_authenticated and (user.is_staff or order.user_id == user.pk):
         return True
-    return order.number in request.session.get(SESSION_KEY, [])
+    return session_has(request, "orders", order.number)
 
 
 def staff_only(user, url_name, url_args=None, url_kwargs=None) -> bool:

@@ -15,8 +15,10 @@ from wagtail.models import GroupPagePermission, Page, Site
 
 from market import demo_data as demo
 from market.demo_orders import demo_orders_create
+from market.demo_stalls import demo_stalls_create
 from market.models import CooperativeIndexPage, CooperativePage, HomePage, NewsIndexPage, NewsPage, StandardPage
 from market.text import fold
+from merchants.models import Stall
 from ocop_catalog.models import Cooperative
 from ocop_catalog.services import CertificationData, product_certification_set, product_save
 
@@ -42,6 +44,12 @@ class Command(BaseCommand):
             self.cooperative_pages(home, cooperatives)
             logins = self.users(cooperatives)
             demo_orders_create()
+            demo_stalls_create(
+                organiser=self.account(
+                    "bantochuc", "bantochuc@choso.test", "Ban tổ chức chợ (/stalls/review/)", logins
+                ),
+                agent=self.account("totruong", "totruong@choso.test", "Tổ công nghệ số (/stalls/apply/)", logins),
+            )
         self.report(logins)
 
     # --- Wagtail ---------------------------------------------------------------------
@@ -196,21 +204,23 @@ class Command(BaseCommand):
         return ContentFile(out.getvalue(), name=f"{fold(title).replace(' ', '-')}.webp")
 
     # --- People ----------------------------------------------------------------------
-    def users(self, cooperatives) -> list[tuple[str, str, str]]:
+    def account(self, username, email, role, logins, **flags):
         from django.contrib.auth import get_user_model
 
-        user_model = get_user_model()
+        user, _ = get_user_model().objects.get_or_create(username=username, defaults={"email": email})
+        user.email = email
+        for key, value in flags.items():
+            setattr(user, key, value)
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        logins.append((role, username, email))
+        return user
+
+    def users(self, cooperatives) -> list[tuple[str, str, str]]:
         logins = []
 
         def account(username, email, role, **flags):
-            user, _ = user_model.objects.get_or_create(username=username, defaults={"email": email})
-            user.email = email
-            for key, value in flags.items():
-                setattr(user, key, value)
-            user.set_password(DEMO_PASSWORD)
-            user.save()
-            logins.append((role, username, email))
-            return user
+            return self.account(username, email, role, logins, **flags)
 
         account(
             "admin",
@@ -242,7 +252,7 @@ class Command(BaseCommand):
         write(
             f"  {Cooperative.objects.count()} cooperatives, {Product.objects.count()} products, "
             f"{Category.objects.count()} categories, {NewsPage.objects.count()} news pages, "
-            f"{Order.objects.count()} orders"
+            f"{Order.objects.count()} orders, {Stall.objects.count()} stalls"
         )
         write(f"  Logins (password for all: {DEMO_PASSWORD}); sign in at /shop/accounts/login/ with the email,")
         write("  or at /cms/ and /django-admin/ with the username:")

@@ -1,0 +1,70 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from payments.banks import bank_choices
+
+from .models import Market
+from .services import CONSENT_VERSION
+
+CONSENT_TEXT = _(
+    "Tôi đồng ý để Chợ Số và ban quản lý chợ xử lý họ tên, số điện thoại, số CCCD và thông tin tài khoản "
+    "ngân hàng của tôi để tạo và in mã QR nhận tiền cho sạp. Thông tin tài khoản là dữ liệu cá nhân nhạy cảm "
+    "(Nghị định 13/2023/NĐ-CP); chỉ tôi và cán bộ được giao mới xem được đầy đủ. Tôi có thể yêu cầu sửa hoặc "
+    "xoá bất cứ lúc nào."
+)
+
+
+class VendorApplicationForm(forms.Form):
+    """Short, in Vietnamese, one column, works without JavaScript."""
+
+    name = forms.CharField(label=_("Họ và tên"), max_length=120)
+    phone = forms.CharField(
+        label=_("Số di động"), max_length=20, widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"})
+    )
+    market = forms.ModelChoiceField(
+        label=_("Chợ / tuyến phố"), queryset=Market.objects.all(), empty_label=_("— Chọn chợ —")
+    )
+    stall_code = forms.CharField(
+        label=_("Mã sạp"), max_length=20, help_text=_("Ví dụ B12. Hỏi ban quản lý chợ nếu chưa rõ.")
+    )
+    place = forms.CharField(label=_("Vị trí (dãy, số)"), max_length=60, required=False)
+    goods = forms.CharField(label=_("Mặt hàng bán"), max_length=120, required=False)
+    bank_bin = forms.ChoiceField(label=_("Ngân hàng"))
+    account_number = forms.CharField(
+        label=_("Số tài khoản"),
+        max_length=30,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    is_card = forms.BooleanField(label=_("Đây là số thẻ, không phải số tài khoản"), required=False)
+    holder_name = forms.CharField(
+        label=_("Tên chủ tài khoản"), max_length=60, help_text=_("Đúng như trên thẻ hoặc ứng dụng ngân hàng.")
+    )
+    cccd = forms.CharField(
+        label=_("Số CCCD (không bắt buộc)"),
+        max_length=12,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
+    consent = forms.BooleanField(label=CONSENT_TEXT, required=False)
+
+    consent_version = CONSENT_VERSION
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["bank_bin"].choices = [("", _("— Chọn ngân hàng —")), *bank_choices()]
+
+
+class ReviewForm(forms.Form):
+    applications = forms.ModelMultipleChoiceField(queryset=None, widget=forms.CheckboxSelectMultiple)
+    action = forms.ChoiceField(choices=[("approve", _("Duyệt")), ("reject", _("Từ chối"))])
+    reason = forms.CharField(label=_("Lý do từ chối (tiểu thương sẽ đọc)"), max_length=255, required=False)
+
+    def __init__(self, *args, queryset, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["applications"].queryset = queryset
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") == "reject" and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Hãy ghi lý do từ chối để tiểu thương biết cần sửa gì."))
+        return data

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "merchants"
+urlpatterns = [
+    path("apply/", views.VendorApplyView.as_view(), name="apply"),
+    path("applications/<str:reference>/", views.ApplicationDetailView.as_view(), name="application-detail"),
+    path("review/", views.ReviewView.as_view(), name="review"),
+    path("review/<slug:slug>/placards.pdf", views.MarketPlacardsView.as_view(), name="market-placards"),
+    path("qr/<int:pk>/placard.pdf", views.PlacardView.as_view(), name="placard"),
+]

@@ -1,0 +1,199 @@
+"""Screens of the cashless street: the vendor's application (also used by field agents),
+its status, the organiser's review, and placard downloads."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import FormView, TemplateView
+
+from market.grants import session_grant, session_has
+from market.phones import e164, parse_vn_phone
+from payments.views import client_ip
+
+from .forms import ReviewForm, VendorApplicationForm
+from .models import Application, IssuedQR, Market, PlacardPrint
+from .placards import placards_pdf
+from .selectors import live_qrs
+from .services import application_approve, application_reject, application_submit, stall_for_application
+
+APPLY_LIMIT = 5  # submissions per client address and phone, per hour
+
+
+def _is_agent(user) -> bool:
+    return user.is_authenticated and user.has_perm("merchants.onboard_vendors")
+
+
+class VendorApplyView(FormView):
+    template_name = "merchants/apply.html"
+    form_class = VendorApplicationForm
+
+    def get_initial(self):
+        market = Market.objects.filter(slug=self.request.GET.get("market", "")).first()
+        return {"market": market} if market else {}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(agent=_is_agent(self.request.user), **kwargs)
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        # Per address *and* phone: a whole village may share one carrier NAT address.
+        try:
+            phone_key = e164(parse_vn_phone(data["phone"], mobile_only=True))
+        except ValidationError:
+            phone_key = "".join(ch for ch in data["phone"] if ch.isdigit())
+        key = f"stall-apply:{client_ip(self.request)}:{phone_key}"
+        cache.add(key, 0, 3600)
+        if cache.get(key, 0) >= APPLY_LIMIT and not _is_agent(self.request.user):
+            form.add_error(None, _("Số điện thoại này đã gửi nhiều hồ sơ trong một giờ. Hãy thử lại sau."))
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        try:
+            stall = stall_for_application(
+                market=data["market"], code=data["stall_code"], place=data["place"], goods=data["goods"]
+            )
+            application = application_submit(
+                stall=stall,
+                name=data["name"],
+                phone=data["phone"],
+                bank_bin=data["bank_bin"],
+                account_number=data["account_number"],
+                is_card=data["is_card"],
+                holder_name=data["holder_name"],
+                cccd=data["cccd"],
+                consent=data["consent"],
+                submitted_by=self.request.user,
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else ("stall_code" if field == "stall" else None), errors)
+            return self.form_invalid(form)
+        try:
+            cache.incr(key)
+        except ValueError:
+            cache.add(key, 1, 3600)
+        session_grant(self.request, "applications", application.reference)
+        if _is_agent(self.request.user):
+            messages.success(
+                self.request,
+                _("Đã gửi hồ sơ %(ref)s cho %(name)s. Mời nhập tiểu thương tiếp theo.")
+                % {"ref": application.reference, "name": application.merchant.name},
+            )
+            return redirect(f"{self.request.path}?market={data['market'].slug}")
+        return redirect("merchants:application-detail", reference=application.reference)
+
+
+class ApplicationDetailView(TemplateView):
+    template_name = "merchants/application_detail.html"
+
+    def get_context_data(self, **kwargs):
+        application = get_object_or_404(
+            Application.objects.select_related("stall__market", "merchant"), reference=self.kwargs["reference"]
+        )
+        user = self.request.user
+        allowed = (
+            session_has(self.request, "applications", application.reference)
+            or (user.is_authenticated and user.has_perm("merchants.review_application"))
+            or (user.is_authenticated and application.submitted_by_id == user.pk)
+        )
+        if not allowed:
+            raise PermissionDenied(_("Chỉ người gửi hồ sơ hoặc cán bộ được giao mới xem được hồ sơ này."))
+        qr = application.qrs.filter(revoked_at__isnull=True).first()
+        return super().get_context_data(application=application, qr=qr, **kwargs)
+
+
+class ReviewView(PermissionRequiredMixin, TemplateView):
+    permission_required = "merchants.review_application"
+    template_name = "merchants/review.html"
+
+    def queryset(self):
+        rows = Application.objects.select_related("stall__market", "merchant").order_by(
+            "stall__market__name", "created_at"
+        )
+        market = self.request.GET.get("market", "")
+        status = self.request.GET.get("status", Application.Status.SUBMITTED)
+        if market:
+            rows = rows.filter(stall__market__slug=market)
+        if status in Application.Status.values:
+            rows = rows.filter(status=status)
+        return rows
+
+    def get_context_data(self, **kwargs):
+        rows = self.queryset()
+        kwargs.setdefault("form", ReviewForm(queryset=rows))
+        return super().get_context_data(
+            rows=rows[:300],
+            markets=Market.objects.all(),
+            statuses=Application.Status.choices,
+            market=self.request.GET.get("market", ""),
+            status=self.request.GET.get("status", Application.Status.SUBMITTED),
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        form = ReviewForm(request.POST, queryset=Application.objects.filter(status=Application.Status.SUBMITTED))
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        done = 0
+        for application in form.cleaned_data["applications"]:
+            try:
+                if form.cleaned_data["action"] == "approve":
+                    application_approve(application=application, reviewer=request.user)
+                else:
+                    application_reject(
+                        application=application, reviewer=request.user, reason=form.cleaned_data["reason"]
+                    )
+                done += 1
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+        messages.success(request, _("Đã xử lý %(n)s hồ sơ.") % {"n": done})
+        return redirect(request.get_full_path())
+
+
+class PlacardView(View):
+    """One stall's placard, for the vendor's session, the agent who sent it, or organisers."""
+
+    def get(self, request, pk):
+        qr = get_object_or_404(IssuedQR.objects.select_related("stall__market", "application"), pk=pk)
+        user = request.user
+        allowed = (
+            session_has(request, "applications", qr.application.reference)
+            or (user.is_authenticated and user.has_perm("merchants.review_application"))
+            or (user.is_authenticated and qr.application.submitted_by_id == user.pk)
+        )
+        if not allowed:
+            raise PermissionDenied(_("Chỉ tiểu thương, người đăng ký hộ hoặc cán bộ được giao mới tải được bảng QR."))
+        if qr.revoked_at:
+            messages.error(request, _("Mã QR này đã bị thu hồi; hãy in mã mới."))
+            return redirect("merchants:application-detail", reference=qr.application.reference)
+        layout = "a4x4" if request.GET.get("layout") == "a4x4" else "a6"
+        return _pdf_response(placards_pdf([qr], layout=layout), f"bang-qr-{qr.stall.code}.pdf", [qr], layout, user)
+
+
+class MarketPlacardsView(PermissionRequiredMixin, View):
+    permission_required = "merchants.review_application"
+
+    def get(self, request, slug):
+        market = get_object_or_404(Market, slug=slug)
+        qrs = list(live_qrs(market_slug=market.slug))
+        if not qrs:
+            messages.error(request, _("Chợ này chưa có sạp nào được cấp mã QR."))
+            return redirect(f"{reverse('merchants:review')}?market={market.slug}")
+        layout = "a6" if request.GET.get("layout") == "a6" else "a4x4"
+        return _pdf_response(placards_pdf(qrs, layout=layout), f"bang-qr-{market.slug}.pdf", qrs, layout, request.user)
+
+
+def _pdf_response(pdf: bytes, filename: str, qrs, layout: str, user) -> HttpResponse:
+    PlacardPrint.objects.bulk_create(
+        [PlacardPrint(qr=qr, layout=layout, printed_by=user if user.is_authenticated else None) for qr in qrs]
+    )
+    Application.objects.filter(pk__in=[qr.application_id for qr in qrs], status=Application.Status.QR_ISSUED).update(
+        status=Application.Status.PLACARD_PRINTED
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -1,0 +1,135 @@
+import pytest
+from django.contrib.auth.models import Permission
+from django.urls import reverse
+
+from merchants.models import Application, IssuedQR
+from tests.factories import UserFactory, market
+
+pytestmark = pytest.mark.django_db
+
+FORM = {
+    "name": "Lò Thị Hoa",
+    "phone": "0912 345 678",
+    "stall_code": "b12",
+    "place": "Dãy B, số 12",
+    "goods": "Rau",
+    "bank_bin": "970436",
+    "account_number": "0011001234567",
+    "holder_name": "Lò Thị Hoa",
+    "consent": "on",
+}
+
+
+def with_perm(codename):
+    user = UserFactory()
+    user.user_permissions.add(Permission.objects.get(codename=codename))
+    return user
+
+
+def test_vendor_applies_without_an_account_and_sees_the_reference_and_status(client):
+    m = market()
+    response = client.post(reverse("merchants:apply"), {**FORM, "market": m.pk})
+    application = Application.objects.get()
+    assert response["Location"] == reverse("merchants:application-detail", kwargs={"reference": application.reference})
+    html = client.get(response["Location"]).content.decode()
+    assert application.reference in html and "chờ duyệt" in html
+    assert application.stall.code == "B12"
+    assert "0011001234567" not in html and "•••• 4567" in html  # masked
+    # Another browser cannot read it.
+    assert type(client)().get(response["Location"]).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"consent": ""}, "đồng ý"),
+        ({"account_number": "12 34"}, "1–19"),
+        ({"bank_bin": "111111"}, "lựa chọn hợp lệ|valid choice"),
+        ({"phone": "0212 3850 111"}, "di động"),
+        ({"holder_name": "Nguyễn Thị Phương Thảo Nguyên Hạnh"}, "tối đa 25"),
+        ({"stall_code": "B 12 !"}, "Mã sạp"),
+    ],
+)
+def test_bad_application_input_is_a_form_error_not_a_500(client, changes, message):
+    import re
+
+    m = market()
+    response = client.post(reverse("merchants:apply"), {**FORM, "market": m.pk, **changes})
+    assert response.status_code == 200
+    assert re.search(message, response.content.decode())
+    assert Application.objects.count() == 0
+
+
+def test_second_pending_application_and_taken_stall_code_are_refused(client):
+    m = market()
+    client.post(reverse("merchants:apply"), {**FORM, "market": m.pk})
+    again = type(client)().post(reverse("merchants:apply"), {**FORM, "market": m.pk, "phone": "0987 654 321"})
+    assert "đang chờ duyệt" in again.content.decode()
+    organiser = with_perm("review_application")
+    client.force_login(organiser)
+    client.post(reverse("merchants:review"), {"applications": [Application.objects.get().pk], "action": "approve"})
+    taken = type(client)().post(reverse("merchants:apply"), {**FORM, "market": m.pk, "phone": "0987 654 321"})
+    assert "đã được cấp mã QR" in taken.content.decode()
+
+
+def test_public_form_is_limited_per_address_and_phone_not_per_address(client):
+    m = market()
+    for n in range(5):
+        client.post(reverse("merchants:apply"), {**FORM, "market": m.pk, "stall_code": f"C{n}"})
+    blocked = client.post(reverse("merchants:apply"), {**FORM, "market": m.pk, "stall_code": "C9"})
+    assert blocked.status_code == 429
+    # A neighbour behind the same address, with their own phone, is not blocked.
+    other = client.post(
+        reverse("merchants:apply"), {**FORM, "market": m.pk, "stall_code": "D1", "phone": "0987 654 321"}
+    )
+    assert other.status_code == 302
+
+
+def test_field_agent_signs_up_vendors_in_a_row_with_the_market_prefilled(client):
+    m = market()
+    agent = with_perm("onboard_vendors")
+    client.force_login(agent)
+    url = reverse("merchants:apply") + f"?market={m.slug}"
+    assert f'value="{m.pk}" selected' in client.get(url).content.decode()
+    first = client.post(url, {**FORM, "market": m.pk})
+    assert first["Location"] == f"{reverse('merchants:apply')}?market={m.slug}"
+    client.post(url, {**FORM, "market": m.pk, "stall_code": "B13", "phone": "0987 654 321"})
+    assert Application.objects.filter(submitted_by=agent).count() == 2
+
+
+def test_organiser_approves_and_rejects_in_bulk_and_prints_the_market(client):
+    m = market()
+    for n, phone in enumerate(["0912 000 001", "0912 000 002", "0912 000 003"]):
+        type(client)().post(reverse("merchants:apply"), {**FORM, "market": m.pk, "stall_code": f"A{n}", "phone": phone})
+    ids = list(Application.objects.order_by("pk").values_list("pk", flat=True))
+    client.force_login(with_perm("review_application"))
+    assert client.post(reverse("merchants:review"), {"applications": ids[:1], "action": "reject"}).status_code == 400
+    client.post(
+        reverse("merchants:review"), {"applications": ids[:1], "action": "reject", "reason": "Sai tên chủ tài khoản"}
+    )
+    client.post(reverse("merchants:review"), {"applications": ids[1:], "action": "approve"})
+    assert list(Application.objects.order_by("pk").values_list("status", flat=True)) == [
+        "rejected",
+        "qr-issued",
+        "qr-issued",
+    ]
+    assert IssuedQR.objects.count() == 2
+    pdf = client.get(reverse("merchants:market-placards", kwargs={"slug": m.slug}))
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    assert set(Application.objects.filter(pk__in=ids[1:]).values_list("status", flat=True)) == {"placard-printed"}
+
+
+def test_review_and_placards_need_the_permission(client):
+    m = market()
+    client.post(reverse("merchants:apply"), {**FORM, "market": m.pk})
+    stranger = type(client)()
+    stranger.force_login(UserFactory())
+    assert stranger.get(reverse("merchants:review")).status_code == 403
+    assert stranger.get(reverse("merchants:market-placards", kwargs={"slug": m.slug})).status_code == 403
+    organiser = type(client)()
+    organiser.force_login(with_perm("review_application"))
+    organiser.post(reverse("merchants:review"), {"applications": [Application.objects.get().pk], "action": "approve"})
+    qr = IssuedQR.objects.get()
+    assert stranger.get(reverse("merchants:placard", kwargs={"pk": qr.pk})).status_code == 403
+    # The vendor's own session downloads it.
+    assert client.get(reverse("merchants:placard", kwargs={"pk": qr.pk}))["Content-Type"] == "application/pdf"
