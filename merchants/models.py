@@ -169,3 +169,23 @@ class PlacardPrint(models.Model):
 
     def __str__(self):
         return f"{self.qr} {self.layout}"
+
+
+class StallPayment(models.Model):
+    """Money a bank-notification feed reported into a stall's own account: the vendor's
+    "money received" alert, and the evidence that the stall is active."""
+
+    stall = models.ForeignKey(Stall, on_delete=models.PROTECT, related_name="payments")
+    qr = models.ForeignKey(IssuedQR, on_delete=models.PROTECT, related_name="payments")
+    bank_transaction = models.OneToOneField(
+        "payments.BankTransaction", on_delete=models.PROTECT, related_name="stall_payment"
+    )
+    amount = models.DecimalField(max_digits=14, decimal_places=0)
+    received_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+        indexes = [models.Index(fields=["stall", "received_at"])]
+
+    def __str__(self):
+        return f"{self.stall} {self.amount}"

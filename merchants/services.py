@@ -16,7 +16,7 @@ from market.phones import e164, parse_vn_phone
 from payments.banks import bank_for_bin
 from payments.vietqr import SERVICE_TO_ACCOUNT, SERVICE_TO_CARD, ascii_text, build_payload
 
-from .models import ACCOUNT_VALIDATOR, Application, IssuedQR, Merchant, Stall
+from .models import ACCOUNT_VALIDATOR, Application, IssuedQR, Merchant, Stall, StallPayment
 
 CONSENT_VERSION = "2025-11"
 HOLDER_MAX = 25
@@ -176,3 +176,22 @@ def stall_qr_issue(*, application: Application) -> IssuedQR:
         )
         Application.objects.filter(pk=application.pk).update(status=Application.Status.QR_ISSUED)
         return qr
+
+
+def stall_transfer_match(transfer):
+    """``BANK_ACCOUNT_MATCHERS`` entry: a credit into the account on a stall's live QR
+    becomes a ``StallPayment`` (written with the bank transaction, in its transaction)."""
+    qr = IssuedQR.objects.filter(account_number=transfer.account_number, revoked_at__isnull=True).order_by("pk").first()
+    if qr is None:
+        return None
+
+    def record(row):
+        StallPayment.objects.create(
+            stall_id=qr.stall_id,
+            qr=qr,
+            bank_transaction=row,
+            amount=row.amount,
+            received_at=row.occurred_at or timezone.now(),
+        )
+
+    return record

@@ -9,4 +9,6 @@ urlpatterns = [
     path("review/", views.ReviewView.as_view(), name="review"),
     path("review/<slug:slug>/placards.pdf", views.MarketPlacardsView.as_view(), name="market-placards"),
     path("qr/<int:pk>/placard.pdf", views.PlacardView.as_view(), name="placard"),
+    path("qr/<int:pk>/money/", views.MoneyReceivedView.as_view(), name="money"),
+    path("qr/<int:pk>/money.json", views.MoneyReceivedJsonView.as_view(), name="money-json"),
 ]

@@ -5,19 +5,21 @@ from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from market.grants import session_grant, session_has
+from market.money import format_vnd
 from market.phones import e164, parse_vn_phone
 from payments.views import client_ip
 
 from .forms import ReviewForm, VendorApplicationForm
-from .models import Application, IssuedQR, Market, PlacardPrint
+from .models import Application, IssuedQR, Market, PlacardPrint, StallPayment
 from .placards import placards_pdf
 from .selectors import live_qrs
 from .services import application_approve, application_reject, application_submit, stall_for_application
@@ -154,24 +156,71 @@ class ReviewView(PermissionRequiredMixin, TemplateView):
         return redirect(request.get_full_path())
 
 
+def _stall_qr_for(request, pk) -> IssuedQR:
+    """The QR, if this request may act for its stall: the vendor's session, the agent who
+    signed them up, or an organiser."""
+    qr = get_object_or_404(IssuedQR.objects.select_related("stall__market", "application"), pk=pk)
+    user = request.user
+    allowed = (
+        session_has(request, "applications", qr.application.reference)
+        or (user.is_authenticated and user.has_perm("merchants.review_application"))
+        or (user.is_authenticated and qr.application.submitted_by_id == user.pk)
+    )
+    if not allowed:
+        raise PermissionDenied(_("Chỉ tiểu thương, người đăng ký hộ hoặc cán bộ được giao mới mở được trang này."))
+    return qr
+
+
+class MoneyReceivedView(TemplateView):
+    """“Nhận tiền”: left open on the vendor's phone, it shows and speaks each payment as the
+    bank reports it, the answer to a faked transfer screenshot."""
+
+    template_name = "merchants/money.html"
+
+    def get_context_data(self, **kwargs):
+        qr = _stall_qr_for(self.request, self.kwargs["pk"])
+        payments = list(StallPayment.objects.filter(stall=qr.stall).order_by("-pk")[:10])
+        return super().get_context_data(qr=qr, payments=payments, last_id=payments[0].pk if payments else 0, **kwargs)
+
+
+class MoneyReceivedJsonView(View):
+    def get(self, request, pk):
+        qr = _stall_qr_for(request, pk)
+        try:
+            after = int(request.GET.get("after", "0"))
+        except ValueError:
+            after = 0
+        rows = StallPayment.objects.filter(stall=qr.stall, pk__gt=after).order_by("pk")[:20]
+        with translation.override("vi"):  # spoken in Vietnamese whatever the page language
+            phrase = _("Đã nhận %(amount)s đồng")
+        return JsonResponse(
+            {
+                "payments": [
+                    {
+                        "id": p.pk,
+                        "amount": int(p.amount),
+                        "text": format_vnd(p.amount),
+                        "speech": phrase % {"amount": f"{int(p.amount):,}".replace(",", ".")},
+                        "time": timezone.localtime(p.received_at).strftime("%H:%M"),
+                    }
+                    for p in rows
+                ]
+            }
+        )
+
+
 class PlacardView(View):
     """One stall's placard, for the vendor's session, the agent who sent it, or organisers."""
 
     def get(self, request, pk):
-        qr = get_object_or_404(IssuedQR.objects.select_related("stall__market", "application"), pk=pk)
-        user = request.user
-        allowed = (
-            session_has(request, "applications", qr.application.reference)
-            or (user.is_authenticated and user.has_perm("merchants.review_application"))
-            or (user.is_authenticated and qr.application.submitted_by_id == user.pk)
-        )
-        if not allowed:
-            raise PermissionDenied(_("Chỉ tiểu thương, người đăng ký hộ hoặc cán bộ được giao mới tải được bảng QR."))
+        qr = _stall_qr_for(request, pk)
         if qr.revoked_at:
             messages.error(request, _("Mã QR này đã bị thu hồi; hãy in mã mới."))
             return redirect("merchants:application-detail", reference=qr.application.reference)
         layout = "a4x4" if request.GET.get("layout") == "a4x4" else "a6"
-        return _pdf_response(placards_pdf([qr], layout=layout), f"bang-qr-{qr.stall.code}.pdf", [qr], layout, user)
+        return _pdf_response(
+            placards_pdf([qr], layout=layout), f"bang-qr-{qr.stall.code}.pdf", [qr], layout, request.user
+        )
 
 
 class MarketPlacardsView(PermissionRequiredMixin, View):

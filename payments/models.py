@@ -18,6 +18,7 @@ class BankTransaction(models.Model):
         NEEDS_REVIEW = "needs-review", _("Cần kiểm tra")
         UNMATCHED = "unmatched", _("Không khớp đơn nào")
         IGNORED = "ignored", _("Bỏ qua (tiền ra)")
+        ACCOUNT = "account", _("Tiền vào tài khoản sạp")
 
     provider = models.CharField(_("Nguồn"), max_length=20)
     provider_txn_id = models.CharField(_("Mã giao dịch của nguồn"), max_length=100)

@@ -245,6 +245,8 @@ VIETQR_ACCOUNT_NUMBER = env("VIETQR_ACCOUNT_NUMBER", default="")
 VIETQR_ACCOUNT_NAME = env("VIETQR_ACCOUNT_NAME", default="")
 # Unpaid transfer and card orders are cancelled and their stock released after this long.
 PAYMENT_EXPIRY = datetime.timedelta(hours=env.float("PAYMENT_EXPIRY_HOURS", default=24))
+# Transfers into other accounts than the platform's are offered to these matchers in turn.
+BANK_ACCOUNT_MATCHERS = ["merchants.services.stall_transfer_match"]
 # Shared secret of the bank-notification feeds (HMAC-SHA256 over the raw body).
 BANK_WEBHOOK_SECRET = env("BANK_WEBHOOK_SECRET", default="")
 # Stripe: card payments are offered only when both keys and the webhook secret are set.

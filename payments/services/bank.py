@@ -12,8 +12,10 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
@@ -28,13 +30,27 @@ Order = get_model("order", "Order")
 Outcome = BankTransaction.Outcome
 
 
+def _account_hook(transfer: IncomingTransfer):
+    """A transfer into an account other than the platform's: ask the matchers in
+    ``BANK_ACCOUNT_MATCHERS`` (e.g. a market stall's own account) whose it is."""
+    if transfer.amount <= 0 or not transfer.account_number or transfer.account_number == settings.VIETQR_ACCOUNT_NUMBER:
+        return None
+    for path in settings.BANK_ACCOUNT_MATCHERS:
+        hook = import_string(path)(transfer)
+        if hook is not None:
+            return hook
+    return None
+
+
 def bank_transfer_record(*, provider: str, transfer: IncomingTransfer) -> tuple[BankTransaction, bool]:
     """Store ``transfer`` and match it. Returns (row, created); a replay returns the stored row unchanged.
 
     The row is written once, with its outcome already decided, under the unique
-    constraint; only a transfer that names an order then goes on to ``order_pay``.
+    constraint; a transfer that names an order then goes on to ``order_pay``, and one into a
+    matched account (a stall's) to that matcher's hook, in the same transaction.
     """
-    outcome, reason, order = _classify(transfer)
+    hook = _account_hook(transfer)
+    outcome, reason, order = (Outcome.ACCOUNT, "", None) if hook else _classify(transfer)
     try:
         with transaction.atomic():
             row = BankTransaction.objects.create(
@@ -49,6 +65,8 @@ def bank_transfer_record(*, provider: str, transfer: IncomingTransfer) -> tuple[
                 order=order,
                 raw=transfer.raw,
             )
+            if hook is not None:
+                hook(row)
             if order is not None:
                 paid = order_pay(
                     order_id=order.pk,

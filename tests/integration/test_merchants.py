@@ -150,3 +150,71 @@ def test_print_placards_bad_input_is_a_one_line_error(tmp_path):
 def test_placards_pdf_of_nothing_is_refused():
     with pytest.raises(ValueError):
         placards_pdf([])
+
+
+def test_a_transfer_into_a_stalls_account_is_recorded_for_its_money_received_page(client, settings):
+    import json
+
+    from django.urls import reverse
+
+    from merchants.models import StallPayment
+    from payments.bank_feeds import sign
+    from payments.models import BankTransaction
+
+    qr = _approved(1)[0]
+    body = json.dumps(
+        {
+            "id": 9001,
+            "accountNumber": qr.account_number,
+            "transferAmount": 50000,
+            "content": "mua rau",
+            "transferType": "in",
+        }
+    ).encode()
+    response = client.post(
+        reverse("payments:bank-webhook", kwargs={"provider": "sepay"}),
+        data=body,
+        content_type="application/json",
+        HTTP_X_SIGNATURE=sign(body, settings.BANK_WEBHOOK_SECRET),
+    )
+    assert response.json()["results"][0]["outcome"] == "account"
+    payment = StallPayment.objects.get()
+    assert (payment.stall, payment.amount, payment.bank_transaction) == (qr.stall, 50000, BankTransaction.objects.get())
+    # The vendor's page, from the session that applied, sees it and the words to speak.
+    session = client.session
+    session["granted_applications"] = [qr.application.reference]
+    session.save()
+    assert "50.000 ₫" in client.get(reverse("merchants:money", kwargs={"pk": qr.pk})).content.decode()
+    feed = client.get(reverse("merchants:money-json", kwargs={"pk": qr.pk}) + "?after=0").json()
+    assert feed["payments"][0]["speech"] == "Đã nhận 50.000 đồng"
+    assert client.get(reverse("merchants:money-json", kwargs={"pk": qr.pk}) + f"?after={payment.pk}").json() == {
+        "payments": []
+    }
+    # Someone else's browser cannot watch the stall's money.
+    assert type(client)().get(reverse("merchants:money", kwargs={"pk": qr.pk})).status_code == 403
+
+
+def test_a_transfer_into_a_revoked_qrs_account_is_not_a_stall_payment(client, settings):
+    import json
+
+    from django.urls import reverse
+
+    from merchants.models import StallPayment
+    from merchants.services import application_approve
+
+    qr = _approved(1)[0]
+    application_approve(application=submit(qr.stall, account_number="0099009999"), reviewer=None)
+    body = json.dumps({"id": "r1", "account_number": qr.account_number, "amount": 20000, "description": "x"}).encode()
+    client.post(
+        reverse("payments:bank-webhook", kwargs={"provider": "generic"}),
+        data=body,
+        content_type="application/json",
+        HTTP_X_SIGNATURE=sign_body(body, settings),
+    )
+    assert StallPayment.objects.count() == 0
+
+
+def sign_body(body, settings):
+    from payments.bank_feeds import sign
+
+    return sign(body, settings.BANK_WEBHOOK_SECRET)
