@@ -31,6 +31,8 @@
     item.innerHTML = "<strong></strong> · " + payment.time;
     item.firstChild.textContent = payment.text;
     var list = document.getElementById("money-list");
+    var empty = list.querySelector("li.muted");
+    if (empty) { list.removeChild(empty); }
     list.insertBefore(item, list.firstChild);
     if (!soundOn) { return; }
     var voice = viVoice();
