@@ -5,6 +5,7 @@ with ``payments.vietqr.build_payload``: no hand-made payload can exist.
 """
 
 import re
+import uuid
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -111,7 +112,7 @@ def application_submit(
                 },
             )
             application = Application.objects.create(
-                reference=f"tmp-{timezone.now().timestamp()}",
+                reference=uuid.uuid4().hex[:16],  # replaced by HS + id below, in this transaction
                 merchant=merchant,
                 stall=stall,
                 bank_bin=str(bank_bin),
