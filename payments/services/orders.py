@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from oscar.apps.order.exceptions import InvalidOrderStatus
@@ -22,6 +23,7 @@ from payments.models import PaymentAudit
 
 Order = get_model("order", "Order")
 StockRecord = get_model("partner", "StockRecord")
+Line = get_model("order", "Line")
 Source = get_model("payment", "Source")
 SourceType = get_model("payment", "SourceType")
 PaymentEvent = get_model("order", "PaymentEvent")
@@ -111,12 +113,22 @@ def _record_event(*, order, lines, amount: Decimal, event_name: str, reference: 
 
 
 def _consume_stock(lines) -> None:
-    """Paid for means sold: the lines' allocations become stock that has left (Oscar's
-    ``Line.consume_allocation``, which tracks what each line still holds, so a line is
-    never consumed twice). In stock-record order, as allocation locks them."""
-    for line in sorted(lines, key=lambda line: line.stockrecord_id or 0):
-        if line.stockrecord_id and line.num_allocated and not line.allocation_cancelled:
-            line.consume_allocation(line.num_allocated)
+    """Paid for means sold: what each line still holds allocated leaves the stock.
+
+    The same bookkeeping as Oscar's ``Line.consume_allocation`` (line and stock record both
+    lose the allocation, the record its stock), done as one update per stock record. The net
+    stock a buyer sees does not change, so Oscar's stock signals have nothing to announce.
+    """
+    held = [line for line in lines if line.stockrecord_id and line.num_allocated and not line.allocation_cancelled]
+    per_record: dict[int, int] = defaultdict(int)
+    for line in held:
+        per_record[line.stockrecord_id] += line.num_allocated
+    for pk in sorted(per_record):
+        quantity = per_record[pk]
+        StockRecord.objects.filter(pk=pk).update(
+            num_in_stock=F("num_in_stock") - quantity, num_allocated=F("num_allocated") - quantity
+        )
+    Line.objects.filter(pk__in=[line.pk for line in held]).update(num_allocated=0)
 
 
 def _order_pay(*, order, amount: Decimal, reference: str) -> None:
