@@ -121,6 +121,7 @@ class Application(models.Model):
         permissions = [
             ("review_application", _("Duyệt hồ sơ tiểu thương và in bảng QR")),
             ("onboard_vendors", _("Đăng ký hộ tiểu thương (tổ công nghệ số cộng đồng)")),
+            ("view_personal_data", _("Xem đầy đủ số CCCD và số tài khoản (được ghi nhật ký)")),
         ]
 
     def __str__(self):
@@ -189,3 +190,22 @@ class StallPayment(models.Model):
 
     def __str__(self):
         return f"{self.stall} {self.amount}"
+
+
+class PersonalDataAccess(models.Model):
+    """Who saw or changed a vendor's CCCD or account number in full, and when (Decree 13/2023)."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", _("Xem")
+        CHANGE = "change", _("Sửa")
+
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="personal_data_accesses")
+    action = models.CharField(max_length=10, choices=Action.choices)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self):
+        return f"{self.actor_id} {self.action} {self.application_id}"

@@ -19,7 +19,7 @@ from market.phones import e164, parse_vn_phone
 from payments.views import client_ip
 
 from .forms import ReviewForm, VendorApplicationForm
-from .models import Application, IssuedQR, Market, PlacardPrint, StallPayment
+from .models import Application, IssuedQR, Market, PersonalDataAccess, PlacardPrint, StallPayment
 from .placards import placards_pdf
 from .selectors import live_qrs
 from .services import application_approve, application_reject, application_submit, stall_for_application
@@ -105,7 +105,13 @@ class ApplicationDetailView(TemplateView):
         if not allowed:
             raise PermissionDenied(_("Chỉ người gửi hồ sơ hoặc cán bộ được giao mới xem được hồ sơ này."))
         qr = application.qrs.filter(revoked_at__isnull=True).first()
-        return super().get_context_data(application=application, qr=qr, **kwargs)
+        # Full CCCD and account number: only for organisers with the permission, and logged.
+        show_full = user.is_authenticated and user.has_perm("merchants.view_personal_data")
+        if show_full:
+            PersonalDataAccess.objects.create(
+                actor=user, application=application, action=PersonalDataAccess.Action.VIEW
+            )
+        return super().get_context_data(application=application, qr=qr, show_full=show_full, **kwargs)
 
 
 class ReviewView(PermissionRequiredMixin, TemplateView):

@@ -133,3 +133,23 @@ def test_review_and_placards_need_the_permission(client):
     assert stranger.get(reverse("merchants:placard", kwargs={"pk": qr.pk})).status_code == 403
     # The vendor's own session downloads it.
     assert client.get(reverse("merchants:placard", kwargs={"pk": qr.pk}))["Content-Type"] == "application/pdf"
+
+
+def test_full_account_and_cccd_only_for_the_permission_and_every_view_is_logged(client):
+    from merchants.models import PersonalDataAccess
+
+    m = market()
+    client.post(reverse("merchants:apply"), {**FORM, "market": m.pk, "cccd": "012345678901"})
+    application = Application.objects.get()
+    url = reverse("merchants:application-detail", kwargs={"reference": application.reference})
+    reviewer = type(client)()
+    reviewer.force_login(with_perm("review_application"))
+    html = reviewer.get(url).content.decode()
+    assert "0011001234567" not in html and "012345678901" not in html and "•••• 8901" in html
+    officer = with_perm("view_personal_data")
+    officer.user_permissions.add(Permission.objects.get(codename="review_application"))
+    full = type(client)()
+    full.force_login(officer)
+    html = full.get(url).content.decode()
+    assert "0011001234567" in html and "012345678901" in html
+    assert list(PersonalDataAccess.objects.values_list("actor", "action")) == [(officer.pk, "view")]
