@@ -68,3 +68,23 @@ class ReviewForm(forms.Form):
         if data.get("action") == "reject" and not (data.get("reason") or "").strip():
             self.add_error("reason", _("Hãy ghi lý do từ chối để tiểu thương biết cần sửa gì."))
         return data
+
+
+class VendorLoginForm(forms.Form):
+    phone = forms.CharField(label=_("Số di động"), max_length=20, widget=forms.TextInput(attrs={"inputmode": "tel"}))
+    password = forms.CharField(label=_("Mật khẩu"), widget=forms.PasswordInput)
+
+
+class VendorPasswordForm(forms.Form):
+    password = forms.CharField(label=_("Mật khẩu mới (ít nhất 8 ký tự)"), widget=forms.PasswordInput, min_length=8)
+
+
+class AccountChangeForm(forms.Form):
+    bank_bin = forms.ChoiceField(label=_("Ngân hàng"))
+    account_number = forms.CharField(label=_("Số tài khoản mới"), max_length=30)
+    is_card = forms.BooleanField(label=_("Đây là số thẻ, không phải số tài khoản"), required=False)
+    holder_name = forms.CharField(label=_("Tên chủ tài khoản"), max_length=60)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["bank_bin"].choices = [("", _("— Chọn ngân hàng —")), *bank_choices()]

@@ -196,3 +196,97 @@ def stall_transfer_match(transfer):
         )
 
     return record
+
+
+def merchant_password_set(*, merchant: Merchant, password: str):
+    """The vendor's own login: username is their phone (E.164). Set once their QR is issued."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.password_validation import validate_password
+
+    user = merchant.user or get_user_model()(username=merchant.phone, first_name=merchant.name[:150])
+    validate_password(password, user)
+    user.set_password(password)
+    with transaction.atomic():
+        user.save()
+        if merchant.user_id != user.pk:
+            merchant.user = user
+            merchant.save(update_fields=["user"])
+    return user
+
+
+def merchant_account_change(
+    *, merchant: Merchant, stall: Stall, bank_bin: str, account_number: str, holder_name: str, is_card: bool, actor
+) -> IssuedQR:
+    """The vendor changes the account their stall's QR pays into: a new QR is issued at once,
+    the old one revoked (kept in the history), the change logged, and organisers emailed."""
+    from .models import PersonalDataAccess
+
+    if not stall.qrs.filter(application__merchant=merchant).exists():
+        raise ValidationError(_("Sạp này không phải của bạn."))
+    errors = {}
+    if bank_for_bin(str(bank_bin)) is None:
+        errors["bank_bin"] = [_("Ngân hàng không có trong danh sách NAPAS.")]
+    account = (account_number or "").strip()
+    try:
+        ACCOUNT_VALIDATOR(account)
+    except ValidationError as exc:
+        errors["account_number"] = exc.messages
+    try:
+        holder = holder_name_normalise(holder_name)
+    except ValidationError as exc:
+        errors["holder_name"] = exc.messages
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        application = Application.objects.create(
+            reference=uuid.uuid4().hex[:16],
+            merchant=merchant,
+            stall=stall,
+            bank_bin=str(bank_bin),
+            account_number=account,
+            is_card=is_card,
+            holder_name=holder,
+            status=Application.Status.APPROVED,
+            submitted_by=actor,
+            reviewed_by=actor,
+            reviewed_at=timezone.now(),
+        )
+        application.reference = f"HS{application.pk:06d}"
+        application.save(update_fields=["reference"])
+        qr = stall_qr_issue(application=application)
+        PersonalDataAccess.objects.create(actor=actor, application=application, action=PersonalDataAccess.Action.CHANGE)
+        stall_id = stall.pk
+        transaction.on_commit(lambda: organisers_notify_account_change(stall_id=stall_id), robust=True)
+        return qr
+
+
+def organisers_notify_account_change(*, stall_id: int) -> int:
+    """Tell the organisers that a stall's QR was re-issued after an account change."""
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.core.mail import send_mail
+    from django.db.models import Q
+
+    stall = Stall.objects.select_related("market").get(pk=stall_id)
+    users = (
+        get_user_model()
+        .objects.filter(
+            Q(user_permissions__codename="review_application") | Q(groups__permissions__codename="review_application"),
+            is_active=True,
+        )
+        .exclude(email="")
+    )
+    emails = sorted({u.email for u in users})
+    if not emails:
+        return 0
+    send_mail(
+        _("Chợ Số: sạp %(code)s đổi tài khoản nhận tiền") % {"code": stall.code},
+        _(
+            "Tiểu thương sạp %(code)s ở %(market)s đã đổi tài khoản; mã QR mới đã được cấp và mã cũ bị thu hồi. "
+            "Hãy in lại bảng QR cho sạp."
+        )
+        % {"code": stall.code, "market": stall.market.name},
+        settings.OSCAR_FROM_EMAIL,
+        emails,
+    )
+    return len(emails)

@@ -2,7 +2,8 @@
 its status, the organiser's review, and placard downloads."""
 
 from django.contrib import messages
-from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.contrib.auth import authenticate, login
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, JsonResponse
@@ -18,11 +19,18 @@ from market.money import format_vnd
 from market.phones import e164, parse_vn_phone
 from payments.views import client_ip
 
-from .forms import ReviewForm, VendorApplicationForm
-from .models import Application, IssuedQR, Market, PersonalDataAccess, PlacardPrint, StallPayment
+from .forms import AccountChangeForm, ReviewForm, VendorApplicationForm, VendorLoginForm, VendorPasswordForm
+from .models import Application, IssuedQR, Market, Merchant, PersonalDataAccess, PlacardPrint, Stall, StallPayment
 from .placards import placards_pdf
 from .selectors import live_qrs
-from .services import application_approve, application_reject, application_submit, stall_for_application
+from .services import (
+    application_approve,
+    application_reject,
+    application_submit,
+    merchant_account_change,
+    merchant_password_set,
+    stall_for_application,
+)
 
 APPLY_LIMIT = 5  # submissions per client address and phone, per hour
 
@@ -111,7 +119,108 @@ class ApplicationDetailView(TemplateView):
             PersonalDataAccess.objects.create(
                 actor=user, application=application, action=PersonalDataAccess.Action.VIEW
             )
-        return super().get_context_data(application=application, qr=qr, show_full=show_full, **kwargs)
+        can_set_password = (
+            qr is not None
+            and session_has(self.request, "applications", application.reference)
+            and application.merchant.user_id is None
+        )
+        return super().get_context_data(
+            application=application,
+            qr=qr,
+            show_full=show_full,
+            password_form=VendorPasswordForm() if can_set_password else None,
+            **kwargs,
+        )
+
+
+class VendorPasswordView(View):
+    """Once the stall's QR is issued, the vendor's session sets the password of their login."""
+
+    def post(self, request, reference):
+        application = get_object_or_404(Application.objects.select_related("merchant"), reference=reference)
+        if not session_has(request, "applications", reference) or application.merchant.user_id is not None:
+            raise PermissionDenied(_("Chỉ tiểu thương, người đăng ký hộ hoặc cán bộ được giao mới mở được trang này."))
+        if not application.qrs.exists():
+            raise PermissionDenied(_("Hồ sơ %(ref)s không còn chờ duyệt.") % {"ref": reference})
+        form = VendorPasswordForm(request.POST)
+        try:
+            if not form.is_valid():
+                raise ValidationError(form.errors["password"])
+            user = merchant_password_set(merchant=application.merchant, password=form.cleaned_data["password"])
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("merchants:application-detail", reference=reference)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, _("Đã đặt mật khẩu. Lần sau đăng nhập bằng số điện thoại và mật khẩu này."))
+        return redirect("merchants:vendor-home")
+
+
+class VendorLoginView(FormView):
+    template_name = "merchants/vendor_login.html"
+    form_class = VendorLoginForm
+
+    def form_valid(self, form):
+        try:
+            username = e164(parse_vn_phone(form.cleaned_data["phone"], mobile_only=True))
+        except ValidationError as exc:
+            form.add_error("phone", exc)
+            return self.form_invalid(form)
+        user = authenticate(self.request, username=username, password=form.cleaned_data["password"])
+        if user is None or not hasattr(user, "merchant"):
+            form.add_error(None, _("Số điện thoại hoặc mật khẩu không đúng."))
+            return self.form_invalid(form)
+        login(self.request, user)
+        return redirect("merchants:vendor-home")
+
+
+class VendorHomeView(LoginRequiredMixin, TemplateView):
+    """The vendor's own page: each stall's QR, its history, reprint, and changing the account."""
+
+    template_name = "merchants/vendor_home.html"
+    login_url = "merchants:vendor-login"
+
+    def merchant(self) -> Merchant:
+        merchant = Merchant.objects.filter(user=self.request.user).first()
+        if merchant is None:
+            raise PermissionDenied(_("Tài khoản này không phải của tiểu thương."))
+        return merchant
+
+    def get_context_data(self, **kwargs):
+        merchant = self.merchant()
+        stalls = []
+        for stall in Stall.objects.filter(qrs__application__merchant=merchant).distinct().select_related("market"):
+            history = list(stall.qrs.order_by("-version"))
+            stalls.append(
+                {
+                    "stall": stall,
+                    "live": next((q for q in history if q.revoked_at is None), None),
+                    "history": history,
+                    "form": kwargs.get("forms", {}).get(stall.pk) or AccountChangeForm(prefix=f"s{stall.pk}"),
+                }
+            )
+        return super().get_context_data(merchant=merchant, stalls=stalls, **kwargs)
+
+    def post(self, request):
+        merchant = self.merchant()
+        stall = get_object_or_404(Stall, pk=request.POST.get("stall"), qrs__application__merchant=merchant)
+        form = AccountChangeForm(request.POST, prefix=f"s{stall.pk}")
+        if form.is_valid():
+            try:
+                merchant_account_change(
+                    merchant=merchant,
+                    stall=stall,
+                    actor=request.user,
+                    **{k: form.cleaned_data[k] for k in ("bank_bin", "account_number", "holder_name", "is_card")},
+                )
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.success(
+                    request, _("Đã cấp mã QR mới cho sạp %(code)s. Hãy in lại bảng QR.") % {"code": stall.code}
+                )
+                return redirect("merchants:vendor-home")
+        return self.render_to_response(self.get_context_data(forms={stall.pk: form}), status=400)
 
 
 class ReviewView(PermissionRequiredMixin, TemplateView):
@@ -167,8 +276,10 @@ def _stall_qr_for(request, pk) -> IssuedQR:
     signed them up, or an organiser."""
     qr = get_object_or_404(IssuedQR.objects.select_related("stall__market", "application"), pk=pk)
     user = request.user
+    own = user.is_authenticated and Merchant.objects.filter(user=user, pk=qr.application.merchant_id).exists()
     allowed = (
-        session_has(request, "applications", qr.application.reference)
+        own
+        or session_has(request, "applications", qr.application.reference)
         or (user.is_authenticated and user.has_perm("merchants.review_application"))
         or (user.is_authenticated and qr.application.submitted_by_id == user.pk)
     )

@@ -153,3 +153,60 @@ def test_full_account_and_cccd_only_for_the_permission_and_every_view_is_logged(
     html = full.get(url).content.decode()
     assert "0011001234567" in html and "012345678901" in html
     assert list(PersonalDataAccess.objects.values_list("actor", "action")) == [(officer.pk, "view")]
+
+
+def test_vendor_sets_a_password_logs_in_with_the_phone_and_changes_the_account(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    m = market()
+    client.post(reverse("merchants:apply"), {**FORM, "market": m.pk})
+    application = Application.objects.get()
+    organiser = with_perm("review_application")
+    organiser.email = "bql@cho.vn"
+    organiser.save()
+    boss = type(client)()
+    boss.force_login(organiser)
+    boss.post(reverse("merchants:review"), {"applications": [application.pk], "action": "approve"})
+    detail = client.get(reverse("merchants:application-detail", kwargs={"reference": application.reference}))
+    assert "Đặt mật khẩu" in detail.content.decode()
+    client.post(
+        reverse("merchants:vendor-password", kwargs={"reference": application.reference}), {"password": "cho-so-2025!"}
+    )
+    vendor = type(client)()
+    bad = vendor.post(reverse("merchants:vendor-login"), {"phone": "0912 345 678", "password": "sai"})
+    assert "không đúng" in bad.content.decode()
+    assert vendor.post(reverse("merchants:vendor-login"), {"phone": "+84912345678", "password": "cho-so-2025!"})[
+        "Location"
+    ] == reverse("merchants:vendor-home")
+    home = vendor.get(reverse("merchants:vendor-home")).content.decode()
+    assert "v1" in home and "đang dùng" in home
+    stall = application.stall
+    bad_change = vendor.post(
+        reverse("merchants:vendor-home"),
+        {
+            "stall": stall.pk,
+            f"s{stall.pk}-bank_bin": "970422",
+            f"s{stall.pk}-account_number": "12 34",
+            f"s{stall.pk}-holder_name": "Lò Thị Hoa",
+        },
+    )
+    assert bad_change.status_code == 400 and IssuedQR.objects.count() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        vendor.post(
+            reverse("merchants:vendor-home"),
+            {
+                "stall": stall.pk,
+                f"s{stall.pk}-bank_bin": "970422",
+                f"s{stall.pk}-account_number": "0099887766",
+                f"s{stall.pk}-holder_name": "Lò Thị Hoa",
+            },
+        )
+    live = IssuedQR.objects.get(stall=stall, revoked_at__isnull=True)
+    assert (live.version, live.account_number) == (2, "0099887766")
+    assert IssuedQR.objects.get(stall=stall, version=1).revoked_at is not None
+    assert [m.to for m in mailoutbox] == [["bql@cho.vn"]]
+    assert "đã thu hồi" in vendor.get(reverse("merchants:vendor-home")).content.decode()
+    # Another vendor's login cannot touch this stall.
+    other = type(client)()
+    other.force_login(UserFactory())
+    assert other.get(reverse("merchants:vendor-home")).status_code == 403
