@@ -57,6 +57,8 @@ class CoopHomeView(LoginRequiredMixin, TemplateView):
             return redirect("merchants:review")
         if request.user.has_perm("merchants.onboard_vendors"):
             return redirect("merchants:apply")
+        if hasattr(request.user, "merchant"):
+            return redirect("merchants:vendor-home")
         if request.user.is_staff:
             return redirect("dashboard:index")
         return redirect("customer:summary")
