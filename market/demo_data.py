@@ -8,6 +8,9 @@ PROVINCE_CODE = 14  # Sơn La
 
 CATEGORIES = ["Đồ uống", "Thực phẩm chế biến", "Nông sản tươi", "Thủ công mỹ nghệ", "Dược liệu"]
 
+# Every demo login shares this password (printed by load_demo).
+DEMO_PASSWORD = "choso-demo-2025"
+
 # slug, display name, legal name, kind, commune, address, phone, tax code, story
 COOPERATIVES = [
     (

@@ -2,15 +2,21 @@
 state (pending, rejected, QR issued, placard printed, re-issued with the old QR revoked),
 an organiser and a field agent. Deterministic, and skipped when already present."""
 
-from django.contrib.auth.models import Group, Permission
+import datetime
 
-from merchants.models import Application, Market, PlacardPrint
+from django.contrib.auth.models import Group, Permission
+from django.utils import timezone
+
+from merchants.models import Application, IssuedQR, Market, PlacardPrint
 from merchants.services import (
     application_approve,
     application_reject,
     application_submit,
+    merchant_password_set,
     stall_for_application,
 )
+from payments.bank_feeds import IncomingTransfer
+from payments.services.bank import bank_transfer_record
 
 MARKETS = [
     ("cho-trung-tam-son-la", "Chợ Trung tâm Sơn La", Market.Kind.MARKET, 60),
@@ -88,4 +94,28 @@ def demo_stalls_create(*, organiser, agent) -> int:
                     ),
                     reviewer=organiser,
                 )
+    _payments_and_logins()
     return created
+
+
+def _payments_and_logins() -> None:
+    """A few days of bank-reported payments into some stalls' accounts (through the real
+    intake), and logins for the first two vendors (password: the demo password)."""
+    from market.demo_data import DEMO_PASSWORD
+
+    now = timezone.now()
+    live = list(IssuedQR.objects.filter(revoked_at__isnull=True).select_related("application__merchant").order_by("pk"))
+    for index, qr in enumerate(live[::2]):
+        for k in range(index % 4 + 1):
+            bank_transfer_record(
+                provider="demo",
+                transfer=IncomingTransfer(
+                    provider_txn_id=f"demo-{qr.pk}-{k}",
+                    amount=20000 + 5000 * ((index + k) % 7),
+                    memo="thanh toan tien hang",
+                    account_number=qr.account_number,
+                    occurred_at=now - datetime.timedelta(days=k * 6, hours=index % 9),
+                ),
+            )
+    for qr in live[:2]:
+        merchant_password_set(merchant=qr.application.merchant, password=DEMO_PASSWORD)

@@ -14,11 +14,13 @@ from PIL import Image, ImageDraw, ImageFont
 from wagtail.models import GroupPagePermission, Page, Site
 
 from market import demo_data as demo
+from market.demo_data import DEMO_PASSWORD
+from market.phones import national, parse_vn_phone
 from market.demo_orders import demo_orders_create
 from market.demo_stalls import demo_stalls_create
 from market.models import CooperativeIndexPage, CooperativePage, HomePage, NewsIndexPage, NewsPage, StandardPage
 from market.text import fold
-from merchants.models import Stall
+from merchants.models import Merchant, Stall
 from ocop_catalog.models import Cooperative
 from ocop_catalog.services import CertificationData, product_certification_set, product_save
 
@@ -26,8 +28,6 @@ Partner = get_model("partner", "Partner")
 Product = get_model("catalogue", "Product")
 Category = get_model("catalogue", "Category")
 Order = get_model("order", "Order")
-
-DEMO_PASSWORD = "choso-demo-2025"
 
 
 class Command(BaseCommand):
@@ -258,3 +258,6 @@ class Command(BaseCommand):
         write("  or at /cms/ and /django-admin/ with the username:")
         for role, username, email in logins:
             write(f"    {role}: {username} / {email}")
+        for merchant in Merchant.objects.exclude(user=None).order_by("pk"):
+            phone = national(parse_vn_phone(merchant.phone, mobile_only=True))
+            write(f"    Tiểu thương {merchant.name} (/stalls/login/, số điện thoại): {phone}")
