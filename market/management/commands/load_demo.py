@@ -15,10 +15,10 @@ from wagtail.models import GroupPagePermission, Page, Site
 
 from market import demo_data as demo
 from market.demo_data import DEMO_PASSWORD
-from market.phones import national, parse_vn_phone
 from market.demo_orders import demo_orders_create
 from market.demo_stalls import demo_stalls_create
 from market.models import CooperativeIndexPage, CooperativePage, HomePage, NewsIndexPage, NewsPage, StandardPage
+from market.phones import national, parse_vn_phone
 from market.text import fold
 from merchants.models import Merchant, Stall
 from ocop_catalog.models import Cooperative
