@@ -209,3 +209,33 @@ class PersonalDataAccess(models.Model):
 
     def __str__(self):
         return f"{self.actor_id} {self.action} {self.application_id}"
+
+
+class PlacardBatch(models.Model):
+    """A whole market's placards, rendered by a Celery task that reports its progress."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Đang chờ")
+        RUNNING = "running", _("Đang tạo")
+        READY = "ready", _("Đã xong")
+        FAILED = "failed", _("Lỗi")
+
+    market = models.ForeignKey(Market, on_delete=models.CASCADE, related_name="placard_batches")
+    layout = models.CharField(max_length=8, choices=PlacardPrint.Layout.choices)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    file = models.FileField(upload_to="placards/", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.market} {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.done / self.total) if self.total else 0

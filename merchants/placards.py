@@ -71,8 +71,13 @@ def placard_image(qr) -> Image.Image:
     return image
 
 
-def placard_pages(qrs, *, layout: str = "a6") -> list[Image.Image]:
-    images = [placard_image(qr) for qr in qrs]
+def placard_pages(qrs, *, layout: str = "a6", progress=None) -> list[Image.Image]:
+    """Pages for these QRs; ``progress(done)`` is called after each placard is drawn."""
+    images = []
+    for qr in qrs:
+        images.append(placard_image(qr))
+        if progress:
+            progress(len(images))
     if layout == "a6":
         return images
     pages = []
@@ -84,8 +89,8 @@ def placard_pages(qrs, *, layout: str = "a6") -> list[Image.Image]:
     return pages
 
 
-def placards_pdf(qrs, *, layout: str = "a6") -> bytes:
-    pages = placard_pages(qrs, layout=layout)
+def placards_pdf(qrs, *, layout: str = "a6", progress=None) -> bytes:
+    pages = placard_pages(qrs, layout=layout, progress=progress)
     if not pages:
         raise ValueError("no placards to print")
     out = io.BytesIO()

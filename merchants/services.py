@@ -17,7 +17,7 @@ from market.phones import e164, parse_vn_phone
 from payments.banks import bank_for_bin
 from payments.vietqr import SERVICE_TO_ACCOUNT, SERVICE_TO_CARD, ascii_text, build_payload
 
-from .models import ACCOUNT_VALIDATOR, Application, IssuedQR, Merchant, Stall, StallPayment
+from .models import ACCOUNT_VALIDATOR, Application, IssuedQR, Merchant, PlacardBatch, PlacardPrint, Stall, StallPayment
 
 CONSENT_VERSION = "2025-11"
 HOLDER_MAX = 25
@@ -290,3 +290,55 @@ def organisers_notify_account_change(*, stall_id: int) -> int:
         emails,
     )
     return len(emails)
+
+
+def placards_printed(*, qrs, layout: str, user=None) -> None:
+    """Record that these QRs' placards were printed (the print log and the application state)."""
+    PlacardPrint.objects.bulk_create(
+        [
+            PlacardPrint(qr=qr, layout=layout, printed_by=user if getattr(user, "is_authenticated", False) else None)
+            for qr in qrs
+        ]
+    )
+    Application.objects.filter(pk__in=[qr.application_id for qr in qrs], status=Application.Status.QR_ISSUED).update(
+        status=Application.Status.PLACARD_PRINTED
+    )
+
+
+def placard_batch_request(*, market, layout: str, user) -> PlacardBatch:
+    from .tasks import placard_batch_render_task
+
+    batch = PlacardBatch.objects.create(market=market, layout=layout, requested_by=user)
+    batch_id = batch.pk
+    transaction.on_commit(lambda: placard_batch_render_task.delay(batch_id), robust=True)
+    return batch
+
+
+def placard_batch_render(*, batch_id: int) -> None:
+    """Draw the market's placards, saving progress as it goes, then attach the PDF."""
+    from django.core.files.base import ContentFile
+
+    from .placards import placards_pdf
+    from .selectors import live_qrs
+
+    batch = PlacardBatch.objects.select_related("market", "requested_by").get(pk=batch_id)
+    if batch.status == PlacardBatch.Status.READY:
+        return  # a retried task: the file is already there
+    qrs = list(live_qrs(market_slug=batch.market.slug))
+    PlacardBatch.objects.filter(pk=batch_id).update(status=PlacardBatch.Status.RUNNING, total=len(qrs), done=0)
+
+    def progress(done):
+        if done % 5 == 0 or done == len(qrs):
+            PlacardBatch.objects.filter(pk=batch_id).update(done=done)
+
+    try:
+        pdf = placards_pdf(qrs, layout=batch.layout, progress=progress)
+    except ValueError:
+        PlacardBatch.objects.filter(pk=batch_id).update(status=PlacardBatch.Status.FAILED, finished_at=timezone.now())
+        return
+    with transaction.atomic():
+        batch.refresh_from_db()
+        batch.file.save(f"bang-qr-{batch.market.slug}-{batch.pk}.pdf", ContentFile(pdf), save=False)
+        batch.status, batch.done, batch.finished_at = PlacardBatch.Status.READY, len(qrs), timezone.now()
+        batch.save(update_fields=["file", "status", "done", "finished_at"])
+        placards_printed(qrs=qrs, layout=batch.layout, user=batch.requested_by)

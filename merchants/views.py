@@ -6,7 +6,7 @@ from django.contrib.auth import authenticate, login
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse, JsonResponse
+from django.http import FileResponse, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -20,7 +20,7 @@ from market.phones import e164, parse_vn_phone
 from payments.views import client_ip
 
 from .forms import AccountChangeForm, ReviewForm, VendorApplicationForm, VendorLoginForm, VendorPasswordForm
-from .models import Application, IssuedQR, Market, Merchant, PersonalDataAccess, PlacardPrint, Stall, StallPayment
+from .models import Application, IssuedQR, Market, Merchant, PersonalDataAccess, PlacardBatch, Stall, StallPayment
 from .placards import placards_pdf
 from .selectors import live_qrs
 from .services import (
@@ -29,6 +29,8 @@ from .services import (
     application_submit,
     merchant_account_change,
     merchant_password_set,
+    placard_batch_request,
+    placards_printed,
     stall_for_application,
 )
 
@@ -340,26 +342,46 @@ class PlacardView(View):
         )
 
 
-class MarketPlacardsView(PermissionRequiredMixin, View):
+class PlacardBatchCreateView(PermissionRequiredMixin, View):
+    """An organiser asks for a whole market's placards; a Celery task draws them."""
+
     permission_required = "merchants.review_application"
 
-    def get(self, request, slug):
+    def post(self, request, slug):
         market = get_object_or_404(Market, slug=slug)
-        qrs = list(live_qrs(market_slug=market.slug))
-        if not qrs:
+        if not live_qrs(market_slug=market.slug).exists():
             messages.error(request, _("Chợ này chưa có sạp nào được cấp mã QR."))
             return redirect(f"{reverse('merchants:review')}?market={market.slug}")
-        layout = "a6" if request.GET.get("layout") == "a6" else "a4x4"
-        return _pdf_response(placards_pdf(qrs, layout=layout), f"bang-qr-{market.slug}.pdf", qrs, layout, request.user)
+        layout = "a6" if request.POST.get("layout") == "a6" else "a4x4"
+        batch = placard_batch_request(market=market, layout=layout, user=request.user)
+        return redirect("merchants:placard-batch", pk=batch.pk)
+
+
+class PlacardBatchView(PermissionRequiredMixin, TemplateView):
+    """Progress of a batch (the page refreshes itself, no JS needed), then the download."""
+
+    permission_required = "merchants.review_application"
+    template_name = "merchants/placard_batch.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(batch=get_object_or_404(PlacardBatch, pk=self.kwargs["pk"]), **kwargs)
+
+
+class PlacardBatchFileView(PermissionRequiredMixin, View):
+    permission_required = "merchants.review_application"
+
+    def get(self, request, pk):
+        batch = get_object_or_404(PlacardBatch, pk=pk, status=PlacardBatch.Status.READY)
+        return FileResponse(
+            batch.file.open("rb"),
+            as_attachment=True,
+            filename=f"bang-qr-{batch.market.slug}.pdf",
+            content_type="application/pdf",
+        )
 
 
 def _pdf_response(pdf: bytes, filename: str, qrs, layout: str, user) -> HttpResponse:
-    PlacardPrint.objects.bulk_create(
-        [PlacardPrint(qr=qr, layout=layout, printed_by=user if user.is_authenticated else None) for qr in qrs]
-    )
-    Application.objects.filter(pk__in=[qr.application_id for qr in qrs], status=Application.Status.QR_ISSUED).update(
-        status=Application.Status.PLACARD_PRINTED
-    )
+    placards_printed(qrs=qrs, layout=layout, user=user)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

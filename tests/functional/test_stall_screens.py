@@ -97,7 +97,7 @@ def test_field_agent_signs_up_vendors_in_a_row_with_the_market_prefilled(client)
     assert Application.objects.filter(submitted_by=agent).count() == 2
 
 
-def test_organiser_approves_and_rejects_in_bulk_and_prints_the_market(client):
+def test_organiser_approves_and_rejects_in_bulk_and_prints_the_market(client, django_capture_on_commit_callbacks):
     m = market()
     for n, phone in enumerate(["0912 000 001", "0912 000 002", "0912 000 003"]):
         type(client)().post(reverse("merchants:apply"), {**FORM, "market": m.pk, "stall_code": f"A{n}", "phone": phone})
@@ -114,8 +114,17 @@ def test_organiser_approves_and_rejects_in_bulk_and_prints_the_market(client):
         "qr-issued",
     ]
     assert IssuedQR.objects.count() == 2
-    pdf = client.get(reverse("merchants:market-placards", kwargs={"slug": m.slug}))
-    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    # A whole market prints as a Celery task (eager here): progress page, then the file.
+    from merchants.models import PlacardBatch
+
+    with django_capture_on_commit_callbacks(execute=True):
+        started = client.post(reverse("merchants:placard-batch-create", kwargs={"slug": m.slug}), {"layout": "a4x4"})
+    batch = PlacardBatch.objects.get()
+    assert started["Location"] == reverse("merchants:placard-batch", kwargs={"pk": batch.pk})
+    assert (batch.status, batch.done, batch.total) == ("ready", 2, 2)
+    assert "Tải tệp PDF" in client.get(started["Location"]).content.decode()
+    pdf = client.get(reverse("merchants:placard-batch-file", kwargs={"pk": batch.pk}))
+    assert pdf["Content-Type"] == "application/pdf" and b"".join(pdf.streaming_content).startswith(b"%PDF")
     assert set(Application.objects.filter(pk__in=ids[1:]).values_list("status", flat=True)) == {"placard-printed"}
 
 
@@ -125,7 +134,7 @@ def test_review_and_placards_need_the_permission(client):
     stranger = type(client)()
     stranger.force_login(UserFactory())
     assert stranger.get(reverse("merchants:review")).status_code == 403
-    assert stranger.get(reverse("merchants:market-placards", kwargs={"slug": m.slug})).status_code == 403
+    assert stranger.post(reverse("merchants:placard-batch-create", kwargs={"slug": m.slug})).status_code == 403
     organiser = type(client)()
     organiser.force_login(with_perm("review_application"))
     organiser.post(reverse("merchants:review"), {"applications": [Application.objects.get().pk], "action": "approve"})

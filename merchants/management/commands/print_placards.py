@@ -1,11 +1,11 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
-from merchants.models import Application, Market, PlacardPrint
+from merchants.models import Market
 from merchants.placards import placards_pdf
 from merchants.selectors import live_qrs
+from merchants.services import placards_printed
 
 
 class Command(BaseCommand):
@@ -26,9 +26,5 @@ class Command(BaseCommand):
         if not path.parent.exists():
             raise CommandError(f"folder {path.parent} does not exist")
         path.write_bytes(placards_pdf(qrs, layout=layout))
-        with transaction.atomic():
-            PlacardPrint.objects.bulk_create([PlacardPrint(qr=qr, layout=layout) for qr in qrs])
-            Application.objects.filter(
-                pk__in=[qr.application_id for qr in qrs], status=Application.Status.QR_ISSUED
-            ).update(status=Application.Status.PLACARD_PRINTED)
+        placards_printed(qrs=qrs, layout=layout)
         self.stdout.write(f"{len(qrs)} placards written to {out}")
