@@ -9,3 +9,21 @@ def live_qrs(*, market_slug: str | None = None) -> QuerySet:
     if market_slug:
         qrs = qrs.filter(stall__market__slug=market_slug)
     return qrs.order_by("stall__market__name", "stall__code")
+
+
+def onboarding_by_agent(*, market_slug: str | None = None) -> list[dict]:
+    """Applications sent by each field agent, per day (camp days), newest first."""
+    from django.db.models import Count
+    from django.db.models.functions import TruncDate
+
+    from .models import Application
+
+    rows = Application.objects.exclude(submitted_by=None)
+    if market_slug:
+        rows = rows.filter(stall__market__slug=market_slug)
+    return list(
+        rows.annotate(day=TruncDate("created_at"))
+        .values("submitted_by__username", "submitted_by__first_name", "day")
+        .annotate(n=Count("pk"))
+        .order_by("-day", "-n")[:60]
+    )

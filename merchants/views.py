@@ -22,7 +22,7 @@ from payments.views import client_ip
 from .forms import AccountChangeForm, ReviewForm, VendorApplicationForm, VendorLoginForm, VendorPasswordForm
 from .models import Application, IssuedQR, Market, Merchant, PersonalDataAccess, PlacardBatch, Stall, StallPayment
 from .placards import placards_pdf
-from .selectors import live_qrs
+from .selectors import live_qrs, onboarding_by_agent
 from .services import (
     application_approve,
     application_reject,
@@ -248,6 +248,7 @@ class ReviewView(PermissionRequiredMixin, TemplateView):
             rows=rows[:300],
             markets=Market.objects.all(),
             statuses=Application.Status.choices,
+            by_agent=onboarding_by_agent(market_slug=self.request.GET.get("market") or None),
             market=self.request.GET.get("market", ""),
             status=self.request.GET.get("status", Application.Status.SUBMITTED),
             **kwargs,

@@ -95,6 +95,15 @@ def test_field_agent_signs_up_vendors_in_a_row_with_the_market_prefilled(client)
     assert first["Location"] == f"{reverse('merchants:apply')}?market={m.slug}"
     client.post(url, {**FORM, "market": m.pk, "stall_code": "B13", "phone": "0987 654 321"})
     assert Application.objects.filter(submitted_by=agent).count() == 2
+    # The organiser sees the agent's work counted per camp day.
+    from merchants.selectors import onboarding_by_agent
+
+    assert [(r["submitted_by__username"], r["n"]) for r in onboarding_by_agent(market_slug=m.slug)] == [
+        (agent.username, 2)
+    ]
+    organiser = type(client)()
+    organiser.force_login(with_perm("review_application"))
+    assert "Hồ sơ do tổ công nghệ số đăng ký hộ" in organiser.get(reverse("merchants:review")).content.decode()
 
 
 def test_organiser_approves_and_rejects_in_bulk_and_prints_the_market(client, django_capture_on_commit_callbacks):
