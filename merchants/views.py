@@ -4,7 +4,6 @@ its status, the organiser's review, and placard downloads."""
 from django.contrib import messages
 from django.contrib.auth import authenticate, login
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -17,7 +16,7 @@ from django.views.generic import FormView, TemplateView
 from market.grants import session_grant, session_has
 from market.money import format_vnd
 from market.phones import e164, parse_vn_phone
-from payments.views import client_ip
+from market.ratelimit import attempt_count, attempt_key, attempts_exhausted
 
 from .forms import AccountChangeForm, ReviewForm, VendorApplicationForm, VendorLoginForm, VendorPasswordForm
 from .models import Application, IssuedQR, Market, Merchant, PersonalDataAccess, PlacardBatch, Stall, StallPayment
@@ -59,9 +58,8 @@ class VendorApplyView(FormView):
             phone_key = e164(parse_vn_phone(data["phone"], mobile_only=True))
         except ValidationError:
             phone_key = "".join(ch for ch in data["phone"] if ch.isdigit())
-        key = f"stall-apply:{client_ip(self.request)}:{phone_key}"
-        cache.add(key, 0, 3600)
-        if cache.get(key, 0) >= APPLY_LIMIT and not _is_agent(self.request.user):
+        key = attempt_key(self.request, "stall-apply", phone_key)
+        if attempts_exhausted(key, APPLY_LIMIT) and not _is_agent(self.request.user):
             form.add_error(None, _("Số điện thoại này đã gửi nhiều hồ sơ trong một giờ. Hãy thử lại sau."))
             return self.render_to_response(self.get_context_data(form=form), status=429)
         try:
@@ -84,10 +82,7 @@ class VendorApplyView(FormView):
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else ("stall_code" if field == "stall" else None), errors)
             return self.form_invalid(form)
-        try:
-            cache.incr(key)
-        except ValueError:
-            cache.add(key, 1, 3600)
+        attempt_count(key)
         session_grant(self.request, "applications", application.reference)
         if _is_agent(self.request.user):
             messages.success(

@@ -5,7 +5,6 @@ import json
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -16,6 +15,8 @@ from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import FormView, TemplateView
 from oscar.apps.payment.exceptions import PaymentError
+
+from market.ratelimit import attempt_count, attempt_key, attempts_exhausted
 
 from . import status
 from .access import order_can_view, order_grant_access
@@ -82,9 +83,8 @@ class OrderLookupView(FormView):
 
     def form_valid(self, form):
         number = form.cleaned_data["number"]
-        key = f"order-lookup:{client_ip(self.request)}:{number}"
-        cache.add(key, 0, 3600)
-        if cache.get(key, 0) >= LOOKUP_ATTEMPTS:
+        key = attempt_key(self.request, "order-lookup", number)
+        if attempts_exhausted(key, LOOKUP_ATTEMPTS):
             form.add_error(None, _("Bạn đã thử quá nhiều lần. Hãy thử lại sau một giờ."))
             return self.render_to_response(self.get_context_data(form=form), status=429)
         try:
@@ -93,24 +93,11 @@ class OrderLookupView(FormView):
             form.add_error("phone", exc)
             return self.form_invalid(form)
         if order is None:
-            try:
-                cache.incr(key)
-            except ValueError:  # expired between add and incr
-                cache.add(key, 1, 3600)
+            attempt_count(key)
             form.add_error(None, _("Không tìm thấy đơn hàng với mã và số điện thoại này."))
             return self.form_invalid(form)
         order_grant_access(self.request, order.number)
         return redirect("payments:order-detail", number=order.number)
-
-
-def client_ip(request) -> str:
-    """The buyer's address: from ``CLIENT_IP_HEADER`` (set it behind a reverse proxy, e.g.
-    ``HTTP_X_FORWARDED_FOR``; the first address is the client) or else REMOTE_ADDR."""
-    if settings.CLIENT_IP_HEADER:
-        forwarded = request.META.get(settings.CLIENT_IP_HEADER, "")
-        if forwarded:
-            return forwarded.split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR", "")
 
 
 @method_decorator(csrf_exempt, name="dispatch")
