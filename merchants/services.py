@@ -17,7 +17,17 @@ from market.phones import e164, parse_vn_phone
 from payments.banks import bank_for_bin
 from payments.vietqr import SERVICE_TO_ACCOUNT, SERVICE_TO_CARD, ascii_text, build_payload
 
-from .models import ACCOUNT_VALIDATOR, Application, IssuedQR, Merchant, PlacardBatch, PlacardPrint, Stall, StallPayment
+from .models import (
+    ACCOUNT_VALIDATOR,
+    Application,
+    IssuedQR,
+    Merchant,
+    PersonalDataAccess,
+    PlacardBatch,
+    PlacardPrint,
+    Stall,
+    StallPayment,
+)
 
 CONSENT_VERSION = "2025-11"
 HOLDER_MAX = 25
@@ -60,6 +70,32 @@ def stall_for_application(*, market, code: str, place: str = "", goods: str = ""
         return Stall.objects.get(market=market, code=code)
 
 
+def _bank_account_clean(*, bank_bin: str, account_number: str, holder_name: str, errors: dict) -> tuple[str, str]:
+    """(account, holder name) as stored; adds a message per bad field to ``errors``."""
+    if bank_for_bin(str(bank_bin)) is None:
+        errors["bank_bin"] = [_("Ngân hàng không có trong danh sách NAPAS.")]
+    account = (account_number or "").strip()
+    holder = ""
+    try:
+        ACCOUNT_VALIDATOR(account)
+    except ValidationError as exc:
+        errors["account_number"] = exc.messages
+    try:
+        holder = holder_name_normalise(holder_name)
+    except ValidationError as exc:
+        errors["holder_name"] = exc.messages
+    return account, holder
+
+
+def _application_create(**fields) -> Application:
+    """Write an application and give it its reference, ``HS`` + its id, in one transaction."""
+    with transaction.atomic():
+        application = Application.objects.create(reference=uuid.uuid4().hex[:16], **fields)
+        application.reference = f"HS{application.pk:06d}"
+        application.save(update_fields=["reference"])
+        return application
+
+
 def application_submit(
     *,
     stall: Stall,
@@ -75,22 +111,16 @@ def application_submit(
 ) -> Application:
     """Validate and store a vendor's application. Raises ValidationError with a message per field."""
     errors: dict[str, list] = {}
-
-    def check(field, fn):
-        try:
-            return fn()
-        except ValidationError as exc:
-            errors.setdefault(field, []).extend(exc.messages)
-            return None
-
     if not consent:
         errors["consent"] = [_("Cần bạn đồng ý cho xử lý dữ liệu cá nhân thì mới đăng ký được.")]
-    phone_e164 = check("phone", lambda: e164(parse_vn_phone(phone, mobile_only=True)))
-    if bank_for_bin(str(bank_bin)) is None:
-        errors["bank_bin"] = [_("Ngân hàng không có trong danh sách NAPAS.")]
-    account = (account_number or "").strip()
-    check("account_number", lambda: ACCOUNT_VALIDATOR(account))
-    holder = check("holder_name", lambda: holder_name_normalise(holder_name))
+    phone_e164 = None
+    try:
+        phone_e164 = e164(parse_vn_phone(phone, mobile_only=True))
+    except ValidationError as exc:
+        errors["phone"] = exc.messages
+    account, holder = _bank_account_clean(
+        bank_bin=bank_bin, account_number=account_number, holder_name=holder_name, errors=errors
+    )
     cccd = (cccd or "").strip()
     if cccd and not (cccd.isdigit() and len(cccd) == 12):
         errors["cccd"] = [_("Số CCCD gồm 12 chữ số.")]
@@ -111,8 +141,7 @@ def application_submit(
                     "consent_at": timezone.now(),
                 },
             )
-            application = Application.objects.create(
-                reference=uuid.uuid4().hex[:16],  # replaced by HS + id below, in this transaction
+            application = _application_create(
                 merchant=merchant,
                 stall=stall,
                 bank_bin=str(bank_bin),
@@ -121,8 +150,6 @@ def application_submit(
                 holder_name=holder,
                 submitted_by=submitted_by if getattr(submitted_by, "is_authenticated", False) else None,
             )
-            application.reference = f"HS{application.pk:06d}"
-            application.save(update_fields=["reference"])
     except IntegrityError:
         raise ValidationError({"stall": [_("Sạp này đã có một hồ sơ đang chờ duyệt.")]}) from None
     return application
@@ -219,27 +246,16 @@ def merchant_account_change(
 ) -> IssuedQR:
     """The vendor changes the account their stall's QR pays into: a new QR is issued at once,
     the old one revoked (kept in the history), the change logged, and organisers emailed."""
-    from .models import PersonalDataAccess
-
     if not stall.qrs.filter(application__merchant=merchant).exists():
         raise ValidationError(_("Sạp này không phải của bạn."))
-    errors = {}
-    if bank_for_bin(str(bank_bin)) is None:
-        errors["bank_bin"] = [_("Ngân hàng không có trong danh sách NAPAS.")]
-    account = (account_number or "").strip()
-    try:
-        ACCOUNT_VALIDATOR(account)
-    except ValidationError as exc:
-        errors["account_number"] = exc.messages
-    try:
-        holder = holder_name_normalise(holder_name)
-    except ValidationError as exc:
-        errors["holder_name"] = exc.messages
+    errors: dict[str, list] = {}
+    account, holder = _bank_account_clean(
+        bank_bin=bank_bin, account_number=account_number, holder_name=holder_name, errors=errors
+    )
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        application = Application.objects.create(
-            reference=uuid.uuid4().hex[:16],
+        application = _application_create(
             merchant=merchant,
             stall=stall,
             bank_bin=str(bank_bin),
@@ -251,12 +267,12 @@ def merchant_account_change(
             reviewed_by=actor,
             reviewed_at=timezone.now(),
         )
-        application.reference = f"HS{application.pk:06d}"
-        application.save(update_fields=["reference"])
         qr = stall_qr_issue(application=application)
         PersonalDataAccess.objects.create(actor=actor, application=application, action=PersonalDataAccess.Action.CHANGE)
         stall_id = stall.pk
-        transaction.on_commit(lambda: organisers_notify_account_change(stall_id=stall_id), robust=True)
+        from .tasks import organisers_notify_account_change_task
+
+        transaction.on_commit(lambda: organisers_notify_account_change_task.delay(stall_id), robust=True)
         return qr
 
 

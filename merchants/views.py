@@ -102,13 +102,7 @@ class ApplicationDetailView(TemplateView):
             Application.objects.select_related("stall__market", "merchant"), reference=self.kwargs["reference"]
         )
         user = self.request.user
-        allowed = (
-            session_has(self.request, "applications", application.reference)
-            or (user.is_authenticated and user.has_perm("merchants.review_application"))
-            or (user.is_authenticated and application.submitted_by_id == user.pk)
-        )
-        if not allowed:
-            raise PermissionDenied(_("Chỉ người gửi hồ sơ hoặc cán bộ được giao mới xem được hồ sơ này."))
+        _check_may_act_for(self.request, application)
         qr = application.qrs.filter(revoked_at__isnull=True).first()
         # Full CCCD and account number: only for organisers with the permission, and logged.
         show_full = user.is_authenticated and user.has_perm("merchants.view_personal_data")
@@ -138,7 +132,7 @@ class VendorPasswordView(View):
         if not session_has(request, "applications", reference) or application.merchant.user_id is not None:
             raise PermissionDenied(_("Chỉ tiểu thương, người đăng ký hộ hoặc cán bộ được giao mới mở được trang này."))
         if not application.qrs.exists():
-            raise PermissionDenied(_("Hồ sơ %(ref)s không còn chờ duyệt.") % {"ref": reference})
+            raise PermissionDenied(_("Hồ sơ %(ref)s chưa được cấp mã QR.") % {"ref": reference})
         form = VendorPasswordForm(request.POST)
         try:
             if not form.is_valid():
@@ -269,20 +263,24 @@ class ReviewView(PermissionRequiredMixin, TemplateView):
         return redirect(request.get_full_path())
 
 
-def _stall_qr_for(request, pk) -> IssuedQR:
-    """The QR, if this request may act for its stall: the vendor's session, the agent who
-    signed them up, or an organiser."""
-    qr = get_object_or_404(IssuedQR.objects.select_related("stall__market", "application"), pk=pk)
+def _check_may_act_for(request, application: Application) -> None:
+    """A vendor's application, QR, placard and money page are for: the vendor (logged in, or
+    the session that sent the application), the agent who signed them up, and organisers."""
     user = request.user
-    own = user.is_authenticated and Merchant.objects.filter(user=user, pk=qr.application.merchant_id).exists()
-    allowed = (
-        own
-        or session_has(request, "applications", qr.application.reference)
-        or (user.is_authenticated and user.has_perm("merchants.review_application"))
-        or (user.is_authenticated and qr.application.submitted_by_id == user.pk)
-    )
-    if not allowed:
-        raise PermissionDenied(_("Chỉ tiểu thương, người đăng ký hộ hoặc cán bộ được giao mới mở được trang này."))
+    if session_has(request, "applications", application.reference):
+        return
+    if user.is_authenticated and (
+        user.has_perm("merchants.review_application")
+        or application.submitted_by_id == user.pk
+        or Merchant.objects.filter(user=user, pk=application.merchant_id).exists()
+    ):
+        return
+    raise PermissionDenied(_("Chỉ tiểu thương, người đăng ký hộ hoặc cán bộ được giao mới mở được trang này."))
+
+
+def _stall_qr_for(request, pk) -> IssuedQR:
+    qr = get_object_or_404(IssuedQR.objects.select_related("stall__market", "application"), pk=pk)
+    _check_may_act_for(request, qr.application)
     return qr
 
 
