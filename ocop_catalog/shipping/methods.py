@@ -15,8 +15,14 @@ from ocop_catalog.models import Cooperative
 
 
 def basket_cooperatives(basket) -> list[Cooperative]:
-    partner_ids = {line.stockrecord.partner_id for line in basket.all_lines() if line.stockrecord_id}
-    return list(Cooperative.objects.filter(partner_id__in=partner_ids).select_related("partner"))
+    """The cooperatives selling the basket's lines. Remembered on the basket for the request:
+    shipping methods, their fees and the checkout page all ask, several times per page."""
+    partner_ids = tuple(sorted({line.stockrecord.partner_id for line in basket.all_lines() if line.stockrecord_id}))
+    cached = getattr(basket, "_choso_cooperatives", None)
+    if cached is None or cached[0] != partner_ids:
+        found = list(Cooperative.objects.filter(partner_id__in=partner_ids).select_related("partner"))
+        basket._choso_cooperatives = cached = (partner_ids, found)
+    return cached[1]
 
 
 class PerCooperativeDelivery(Base):

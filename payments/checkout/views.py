@@ -60,6 +60,16 @@ class CheckoutFlowMixin:
                 message=_("Giỏ hàng đã thay đổi; hãy chọn lại cách nhận hàng."),
             )
 
+    def summary_lines(self) -> list[tuple]:
+        """(basket line, seller name) for the order summary, sellers from the cached cooperatives."""
+        names = {c.partner_id: c.name for c in basket_cooperatives(self.request.basket)}
+        return [(line, names.get(line.stockrecord.partner_id, "")) for line in self.request.basket.all_lines()]
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["summary_lines"] = self.summary_lines()
+        return ctx
+
     def shipping_methods(self):
         return Repository().get_shipping_methods(
             basket=self.request.basket, user=self.request.user, request=self.request

@@ -224,3 +224,24 @@ def test_pickup_chosen_then_a_product_without_a_stall_added_sends_back_to_detail
     response = client.post(reverse("checkout:preview"), {"action": "place_order"})
     assert response.status_code == 302 and response["Location"] == reverse("checkout:index")
     assert Order.objects.count() == 0
+
+
+def test_checkout_details_page_query_count_does_not_grow_with_cooperatives(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries_for(n_cooperatives):
+        buyer = type(client)()
+        for i in range(n_cooperatives):
+            product = make_product(cooperative=CooperativeFactory(pickup_point="Sạp"), stock=5, title=f"P{i}")
+            buyer.post(reverse("basket:add", kwargs={"pk": product.pk}), {"quantity": 1})
+        buyer.get(reverse("checkout:index"))
+        with CaptureQueriesContext(connection) as ctx:
+            assert buyer.get(reverse("checkout:index")).status_code == 200
+        return len(ctx.captured_queries)
+
+    # Ours adds nothing per cooperative or line. Oscar's basket still reads each line's stock
+    # record (pricing strategy, twice) and product class: 3 queries a line, which only a fork
+    # of Oscar's partner app could batch.
+    one, four = queries_for(1), queries_for(4)
+    assert one <= 15 and four - one <= 3 * 3
