@@ -88,3 +88,15 @@ class AccountChangeForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["bank_bin"].choices = [("", _("— Chọn ngân hàng —")), *bank_choices()]
+
+
+class ApplicationLookupForm(forms.Form):
+    reference = forms.CharField(
+        label=_("Mã hồ sơ"), max_length=16, widget=forms.TextInput(attrs={"placeholder": "HS000123"})
+    )
+    phone = forms.CharField(
+        label=_("Số di động đã đăng ký"), max_length=20, widget=forms.TextInput(attrs={"inputmode": "tel"})
+    )
+
+    def clean_reference(self):
+        return self.cleaned_data["reference"].strip().upper()

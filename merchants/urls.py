@@ -5,6 +5,7 @@ from . import views
 app_name = "merchants"
 urlpatterns = [
     path("apply/", views.VendorApplyView.as_view(), name="apply"),
+    path("applications/", views.ApplicationLookupView.as_view(), name="application-lookup"),
     path("applications/<str:reference>/", views.ApplicationDetailView.as_view(), name="application-detail"),
     path("applications/<str:reference>/password/", views.VendorPasswordView.as_view(), name="vendor-password"),
     path("login/", views.VendorLoginView.as_view(), name="vendor-login"),

@@ -18,7 +18,14 @@ from market.money import format_vnd
 from market.phones import e164, parse_vn_phone
 from market.ratelimit import attempt_count, attempt_key, attempts_exhausted
 
-from .forms import AccountChangeForm, ReviewForm, VendorApplicationForm, VendorLoginForm, VendorPasswordForm
+from .forms import (
+    AccountChangeForm,
+    ApplicationLookupForm,
+    ReviewForm,
+    VendorApplicationForm,
+    VendorLoginForm,
+    VendorPasswordForm,
+)
 from .models import Application, IssuedQR, Market, Merchant, PersonalDataAccess, PlacardBatch, Stall, StallPayment
 from .placards import placards_pdf
 from .selectors import live_qrs, onboarding_by_agent
@@ -92,6 +99,31 @@ class VendorApplyView(FormView):
             )
             return redirect(f"{self.request.path}?market={data['market'].slug}")
         return redirect("merchants:application-detail", reference=application.reference)
+
+
+class ApplicationLookupView(FormView):
+    """A vendor on another phone, or after the browser forgot: reference + phone open the application."""
+
+    template_name = "merchants/application_lookup.html"
+    form_class = ApplicationLookupForm
+
+    def form_valid(self, form):
+        reference = form.cleaned_data["reference"]
+        key = attempt_key(self.request, "application-lookup", reference)
+        if attempts_exhausted(key, APPLY_LIMIT * 2):
+            form.add_error(None, _("Bạn đã thử quá nhiều lần. Hãy thử lại sau một giờ."))
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        try:
+            phone = e164(parse_vn_phone(form.cleaned_data["phone"], mobile_only=True))
+        except ValidationError as exc:
+            form.add_error("phone", exc)
+            return self.form_invalid(form)
+        if not Application.objects.filter(reference=reference, merchant__phone=phone).exists():
+            attempt_count(key)
+            form.add_error(None, _("Không tìm thấy hồ sơ với mã và số điện thoại này."))
+            return self.form_invalid(form)
+        session_grant(self.request, "applications", reference)
+        return redirect("merchants:application-detail", reference=reference)
 
 
 class ApplicationDetailView(TemplateView):

@@ -228,3 +228,19 @@ def test_vendor_sets_a_password_logs_in_with_the_phone_and_changes_the_account(
     other = type(client)()
     other.force_login(UserFactory())
     assert other.get(reverse("merchants:vendor-home")).status_code == 403
+
+
+def test_vendor_finds_the_application_again_with_reference_and_phone(client):
+    m = market()
+    client.post(reverse("merchants:apply"), {**FORM, "market": m.pk})
+    application = Application.objects.get()
+    other = type(client)()
+    wrong = other.post(
+        reverse("merchants:application-lookup"), {"reference": application.reference, "phone": "0987 654 321"}
+    )
+    assert "Không tìm thấy hồ sơ" in wrong.content.decode()
+    right = other.post(
+        reverse("merchants:application-lookup"), {"reference": application.reference.lower(), "phone": "+84912345678"}
+    )
+    assert right["Location"] == reverse("merchants:application-detail", kwargs={"reference": application.reference})
+    assert application.reference in other.get(right["Location"]).content.decode()
