@@ -19,4 +19,9 @@ app.conf.beat_schedule = {
         "task": "ocop_catalog.tasks.cooperative_volume_rebuild_recent_task",
         "schedule": crontab(hour=0, minute=30),
     },
+    # Same for the per-market statistics (adoption, active stalls, onboarding).
+    "rebuild-market-facts": {
+        "task": "market.stats.tasks.statistics_rebuild_recent_task",
+        "schedule": crontab(hour=0, minute=40),
+    },
 }

@@ -7,6 +7,8 @@ import datetime
 from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
+from market.models import OrganiserArea
+from market.stats.models import ProvinceTarget
 from merchants.models import Application, IssuedQR, Market, PlacardPrint
 from merchants.services import (
     application_approve,
@@ -36,15 +38,28 @@ BANKS = ["970436", "970418", "970405", "970422", "970407"]  # VCB, BIDV, Agriban
 GOODS = ["Rau củ", "Thịt lợn bản", "Cá suối", "Măng rừng", "Gạo nếp", "Chè", "Bánh dày", "Thổ cẩm"]
 
 
-def _group(name: str, codename: str) -> Group:
+def _group(name: str, *codenames: str) -> Group:
+    """A role: a group with these permissions (``app_label.codename``)."""
     group, _created = Group.objects.get_or_create(name=name)
-    group.permissions.add(Permission.objects.get(codename=codename, content_type__app_label="merchants"))
+    for codename in codenames:
+        app_label, code = codename.split(".")
+        group.permissions.add(Permission.objects.get(codename=code, content_type__app_label=app_label))
     return group
 
 
-def demo_stalls_create(*, organiser, agent) -> int:
-    _group("Ban tổ chức chợ", "review_application").user_set.add(organiser)
-    _group("Tổ công nghệ số cộng đồng", "onboard_vendors").user_set.add(agent)
+def demo_stalls_create(*, organiser, agent, commune_organiser) -> int:
+    officials = _group(
+        "Ban tổ chức chợ",
+        "merchants.review_application",
+        "merchants.add_market",
+        "merchants.change_market",
+        "stats.view_statistics",
+    )
+    officials.user_set.add(organiser, commune_organiser)
+    # The province official sees all of Sơn La; the commune official only phường Tô Hiệu.
+    OrganiserArea.objects.get_or_create(user=organiser, defaults={"province_code": 14})
+    OrganiserArea.objects.get_or_create(user=commune_organiser, defaults={"province_code": 14, "commune_code": 3646})
+    _group("Tổ công nghệ số cộng đồng", "merchants.onboard_vendors").user_set.add(agent)
     if Market.objects.filter(slug=MARKETS[0][0]).exists():
         return 0
     created = 0
@@ -94,8 +109,37 @@ def demo_stalls_create(*, organiser, agent) -> int:
                     ),
                     reviewer=organiser,
                 )
+    _spread_over_camp_days()
     _payments_and_logins()
+    ProvinceTarget.objects.get_or_create(province_code=14, defaults={"target_percent": 80})
     return created
+
+
+def _spread_over_camp_days() -> None:
+    """Move the applications onto onboarding camp days over the last eight weeks (reviewed the
+    next day, printed two days later, a changed account ten days after), so the statistics'
+    trend and camp-day tables have a history to show."""
+    now = timezone.now()
+    applications = list(Application.objects.order_by("pk"))
+    for index, application in enumerate(applications):
+        camp = now - datetime.timedelta(days=52 - 7 * (index * 7 // len(applications)), hours=index % 5)
+        reviewed = camp + datetime.timedelta(days=1)
+        Application.objects.filter(pk=application.pk).update(
+            created_at=camp, reviewed_at=reviewed if application.reviewed_at else None
+        )
+        IssuedQR.objects.filter(application=application).update(issued_at=reviewed)
+        PlacardPrint.objects.filter(qr__application=application).update(
+            printed_at=reviewed + datetime.timedelta(days=2)
+        )
+    # A re-issued stall: its first QR was revoked when the second one was issued.
+    for qr in IssuedQR.objects.filter(revoked_at__isnull=False).select_related("stall"):
+        later = qr.stall.qrs.filter(version__gt=qr.version).order_by("version").first()
+        moved = qr.issued_at + datetime.timedelta(days=10)
+        IssuedQR.objects.filter(pk=qr.pk).update(revoked_at=moved)
+        IssuedQR.objects.filter(pk=later.pk).update(issued_at=moved)
+        Application.objects.filter(pk=later.application_id).update(
+            created_at=moved - datetime.timedelta(hours=2), reviewed_at=moved
+        )
 
 
 def _payments_and_logins() -> None:

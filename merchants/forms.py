@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from market import geo
 from payments.banks import bank_choices
 
 from .models import Market
@@ -100,3 +101,47 @@ class ApplicationLookupForm(forms.Form):
 
     def clean_reference(self):
         return self.cleaned_data["reference"].strip().upper()
+
+
+class MarketForm(forms.ModelForm):
+    """An organiser declares a market or street of their own area. Without JavaScript the
+    organiser presses “Cập nhật danh sách xã” after choosing the province."""
+
+    province_code = forms.TypedChoiceField(label=_("Tỉnh/thành phố"), coerce=int)
+    commune_code = forms.TypedChoiceField(label=_("Xã/phường"), coerce=int)
+
+    class Meta:
+        model = Market
+        fields = ["name", "kind", "province_code", "commune_code", "declared_stalls"]
+
+    def __init__(self, *args, area, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.area = area
+        self.fields["province_code"].choices = [("", _("— Chọn tỉnh/thành phố —")), *area.province_choices()]
+        self.fields["province_code"].widget.attrs["id"] = "id_province"
+        raw = self.data.get("province_code") if self.is_bound else self.initial.get("province_code")
+        if raw is None and not area.everywhere:
+            raw = area.province_code
+            self.initial.setdefault("province_code", raw)
+        try:
+            province = int(raw) if raw not in (None, "") else None
+        except (TypeError, ValueError):
+            province = None
+        communes = area.commune_choices(province)
+        self.fields["commune_code"].choices = [
+            ("", _("— Chọn xã/phường —") if communes else _("— Chọn tỉnh trước —")),
+            *communes,
+        ]
+
+    def clean(self):
+        data = super().clean()
+        province, commune = data.get("province_code"), data.get("commune_code")
+        if province and commune:
+            try:
+                geo.validate_commune_in_province(province_code=province, commune_code=commune)
+            except forms.ValidationError as exc:
+                self.add_error("commune_code", exc)
+            else:
+                if not self.area.contains(province_code=province, commune_code=commune):
+                    self.add_error("commune_code", _("Xã/phường này không thuộc địa bàn của bạn."))
+        return data

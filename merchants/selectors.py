@@ -11,14 +11,14 @@ def live_qrs(*, market_slug: str | None = None) -> QuerySet:
     return qrs.order_by("stall__market__name", "stall__code")
 
 
-def onboarding_by_agent(*, market_slug: str | None = None) -> list[dict]:
-    """Applications sent by each field agent, per day (camp days), newest first."""
+def onboarding_by_agent(*, markets: QuerySet, market_slug: str | None = None) -> list[dict]:
+    """Applications sent by each field agent in these markets, per day (camp days), newest first."""
     from django.db.models import Count
     from django.db.models.functions import TruncDate
 
     from .models import Application
 
-    rows = Application.objects.exclude(submitted_by=None)
+    rows = Application.objects.exclude(submitted_by=None).filter(stall__market__in=markets)
     if market_slug:
         rows = rows.filter(stall__market__slug=market_slug)
     return list(

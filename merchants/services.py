@@ -4,6 +4,7 @@
 with ``payments.vietqr.build_payload``: no hand-made payload can exist.
 """
 
+import logging
 import re
 import uuid
 
@@ -14,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from market.phones import e164, parse_vn_phone
+from market.stats.tasks import market_facts_refresh
 from payments.banks import bank_for_bin
 from payments.vietqr import SERVICE_TO_ACCOUNT, SERVICE_TO_CARD, ascii_text, build_payload
 
@@ -21,6 +23,7 @@ from .models import (
     ACCOUNT_VALIDATOR,
     Application,
     IssuedQR,
+    Market,
     Merchant,
     PersonalDataAccess,
     PlacardBatch,
@@ -31,6 +34,8 @@ from .models import (
 
 CONSENT_VERSION = "2025-11"
 HOLDER_MAX = 25
+
+logger = logging.getLogger(__name__)
 
 
 def holder_name_normalise(raw: str) -> str:
@@ -91,6 +96,7 @@ def _application_create(**fields) -> Application:
     """Write an application and give it its reference, ``HS`` + its id, in one transaction."""
     with transaction.atomic():
         application = Application.objects.create(reference=uuid.uuid4().hex[:16], **fields)
+        market_facts_refresh(application.stall.market_id)
         application.reference = f"HS{application.pk:06d}"
         application.save(update_fields=["reference"])
         return application
@@ -166,6 +172,7 @@ def application_reject(*, application: Application, reviewer, reason: str) -> No
         locked.reject_reason = reason.strip()[:255]
         locked.reviewed_by, locked.reviewed_at = reviewer, timezone.now()
         locked.save(update_fields=["status", "reject_reason", "reviewed_by", "reviewed_at"])
+        market_facts_refresh(locked.stall.market_id)
 
 
 def application_approve(*, application: Application, reviewer) -> IssuedQR:
@@ -203,13 +210,19 @@ def stall_qr_issue(*, application: Application) -> IssuedQR:
             holder_name=application.holder_name,
         )
         Application.objects.filter(pk=application.pk).update(status=Application.Status.QR_ISSUED)
+        market_facts_refresh(stall.market_id)
         return qr
 
 
 def stall_transfer_match(transfer):
     """``BANK_ACCOUNT_MATCHERS`` entry: a credit into the account on a stall's live QR
     becomes a ``StallPayment`` (written with the bank transaction, in its transaction)."""
-    qr = IssuedQR.objects.filter(account_number=transfer.account_number, revoked_at__isnull=True).order_by("pk").first()
+    qr = (
+        IssuedQR.objects.filter(account_number=transfer.account_number, revoked_at__isnull=True)
+        .select_related("stall")
+        .order_by("pk")
+        .first()
+    )
     if qr is None:
         return None
 
@@ -221,6 +234,7 @@ def stall_transfer_match(transfer):
             amount=row.amount,
             received_at=row.occurred_at or timezone.now(),
         )
+        market_facts_refresh(qr.stall.market_id, since=row.occurred_at)
 
     return record
 
@@ -239,6 +253,15 @@ def merchant_password_set(*, merchant: Merchant, password: str):
             merchant.user = user
             merchant.save(update_fields=["user"])
     return user
+
+
+def merchant_password_reset(*, merchant: Merchant, actor) -> None:
+    """An organiser clears a vendor's forgotten password. The vendor then opens their
+    application with its reference and their phone, and sets a new one there."""
+    if merchant.user_id:
+        merchant.user.set_unusable_password()
+        merchant.user.save(update_fields=["password"])
+    logger.info("vendor password reset: merchant %s by user %s", merchant.pk, actor.pk)
 
 
 def merchant_account_change(
@@ -292,7 +315,18 @@ def organisers_notify_account_change(*, stall_id: int) -> int:
         )
         .exclude(email="")
     )
-    emails = sorted({u.email for u in users})
+    from market.areas import area_of
+
+    # Only the organisers who answer for this market's commune or province.
+    market = stall.market
+    emails = sorted(
+        {
+            u.email
+            for u in users.distinct()
+            if (area := area_of(u))
+            and area.contains(province_code=market.province_code, commune_code=market.commune_code)
+        }
+    )
     if not emails:
         return 0
     send_mail(
@@ -319,6 +353,8 @@ def placards_printed(*, qrs, layout: str, user=None) -> None:
     Application.objects.filter(pk__in=[qr.application_id for qr in qrs], status=Application.Status.QR_ISSUED).update(
         status=Application.Status.PLACARD_PRINTED
     )
+    for market_id in {qr.stall.market_id for qr in qrs}:
+        market_facts_refresh(market_id)
 
 
 def placard_batch_request(*, market, layout: str, user) -> PlacardBatch:
@@ -358,3 +394,20 @@ def placard_batch_render(*, batch_id: int) -> None:
         batch.status, batch.done, batch.finished_at = PlacardBatch.Status.READY, len(qrs), timezone.now()
         batch.save(update_fields=["file", "status", "done", "finished_at"])
         placards_printed(qrs=qrs, layout=batch.layout, user=batch.requested_by)
+
+
+def market_save(*, market: Market) -> Market:
+    """Save an organiser's market or street; a new one gets a readable slug, unique among markets."""
+    from market.text import slugify_vi
+
+    if not market.slug:
+        base = (slugify_vi(market.name) or "cho")[:70].strip("-")
+        slug, n = base, 1
+        while Market.objects.filter(slug=slug).exists():
+            n += 1
+            slug = f"{base}-{n}"
+        market.slug = slug
+    market.full_clean()
+    market.save()
+    market_facts_refresh(market.pk)
+    return market

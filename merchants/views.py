@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth import authenticate, login
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
 from django.http import FileResponse, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from market.areas import area_of
 from market.grants import session_grant, session_has
 from market.money import format_vnd
 from market.phones import e164, parse_vn_phone
@@ -21,6 +23,7 @@ from market.ratelimit import attempt_count, attempt_key, attempts_exhausted
 from .forms import (
     AccountChangeForm,
     ApplicationLookupForm,
+    MarketForm,
     ReviewForm,
     VendorApplicationForm,
     VendorLoginForm,
@@ -33,7 +36,9 @@ from .services import (
     application_approve,
     application_reject,
     application_submit,
+    market_save,
     merchant_account_change,
+    merchant_password_reset,
     merchant_password_set,
     placard_batch_request,
     placards_printed,
@@ -45,6 +50,12 @@ APPLY_LIMIT = 5  # submissions per client address and phone, per hour
 
 def _is_agent(user) -> bool:
     return user.is_authenticated and user.has_perm("merchants.onboard_vendors")
+
+
+def organiser_markets(user):
+    """The markets an organiser answers for: their commune's or province's (all for admins)."""
+    area = area_of(user)
+    return area.filter(Market.objects.all()) if area else Market.objects.none()
 
 
 class VendorApplyView(FormView):
@@ -145,13 +156,20 @@ class ApplicationDetailView(TemplateView):
         can_set_password = (
             qr is not None
             and session_has(self.request, "applications", application.reference)
-            and application.merchant.user_id is None
+            and _password_unset(application.merchant)
+        )
+        may_reset = (
+            qr is not None
+            and not _password_unset(application.merchant)
+            and user.is_authenticated
+            and user.has_perm("merchants.review_application")
         )
         return super().get_context_data(
             application=application,
             qr=qr,
             show_full=show_full,
             password_form=VendorPasswordForm() if can_set_password else None,
+            may_reset_password=may_reset,
             **kwargs,
         )
 
@@ -161,7 +179,7 @@ class VendorPasswordView(View):
 
     def post(self, request, reference):
         application = get_object_or_404(Application.objects.select_related("merchant"), reference=reference)
-        if not session_has(request, "applications", reference) or application.merchant.user_id is not None:
+        if not session_has(request, "applications", reference) or not _password_unset(application.merchant):
             raise PermissionDenied(_("Chỉ tiểu thương, người đăng ký hộ hoặc cán bộ được giao mới mở được trang này."))
         if not application.qrs.exists():
             raise PermissionDenied(_("Hồ sơ %(ref)s chưa được cấp mã QR.") % {"ref": reference})
@@ -176,6 +194,33 @@ class VendorPasswordView(View):
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, _("Đã đặt mật khẩu. Lần sau đăng nhập bằng số điện thoại và mật khẩu này."))
         return redirect("merchants:vendor-home")
+
+
+def _password_unset(merchant: Merchant) -> bool:
+    return merchant.user is None or not merchant.user.has_usable_password()
+
+
+class VendorPasswordResetView(PermissionRequiredMixin, View):
+    """An organiser clears a vendor's forgotten password; the vendor sets a new one from their
+    application page (opened with reference and phone)."""
+
+    permission_required = "merchants.review_application"
+
+    def post(self, request, reference):
+        application = get_object_or_404(
+            Application.objects.select_related("merchant__user", "stall"), reference=reference
+        )
+        _check_may_act_for(request, application)
+        merchant_password_reset(merchant=application.merchant, actor=request.user)
+        messages.success(
+            request,
+            _(
+                "Đã xoá mật khẩu của %(name)s. Hướng dẫn tiểu thương mở “Tra cứu hồ sơ” bằng mã %(ref)s "
+                "và số điện thoại của mình để đặt mật khẩu mới."
+            )
+            % {"name": application.merchant.name, "ref": reference},
+        )
+        return redirect("merchants:application-detail", reference=reference)
 
 
 class VendorLoginView(FormView):
@@ -254,6 +299,7 @@ class ReviewView(PermissionRequiredMixin, TemplateView):
         rows = Application.objects.select_related("stall__market", "merchant").order_by(
             "stall__market__name", "created_at"
         )
+        rows = rows.filter(stall__market__in=organiser_markets(self.request.user))
         market = self.request.GET.get("market", "")
         status = self.request.GET.get("status", Application.Status.SUBMITTED)
         if market:
@@ -267,16 +313,22 @@ class ReviewView(PermissionRequiredMixin, TemplateView):
         kwargs.setdefault("form", ReviewForm(queryset=rows))
         return super().get_context_data(
             rows=rows[:300],
-            markets=Market.objects.all(),
+            markets=organiser_markets(self.request.user),
+            area=area_of(self.request.user),
             statuses=Application.Status.choices,
-            by_agent=onboarding_by_agent(market_slug=self.request.GET.get("market") or None),
+            by_agent=onboarding_by_agent(
+                markets=organiser_markets(self.request.user), market_slug=self.request.GET.get("market") or None
+            ),
             market=self.request.GET.get("market", ""),
             status=self.request.GET.get("status", Application.Status.SUBMITTED),
             **kwargs,
         )
 
     def post(self, request, *args, **kwargs):
-        form = ReviewForm(request.POST, queryset=Application.objects.filter(status=Application.Status.SUBMITTED))
+        pending = Application.objects.filter(
+            status=Application.Status.SUBMITTED, stall__market__in=organiser_markets(request.user)
+        )
+        form = ReviewForm(request.POST, queryset=pending)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form), status=400)
         done = 0
@@ -302,7 +354,10 @@ def _check_may_act_for(request, application: Application) -> None:
     if session_has(request, "applications", application.reference):
         return
     if user.is_authenticated and (
-        user.has_perm("merchants.review_application")
+        (
+            user.has_perm("merchants.review_application")
+            and organiser_markets(user).filter(pk=application.stall.market_id).exists()
+        )
         or application.submitted_by_id == user.pk
         or Merchant.objects.filter(user=user, pk=application.merchant_id).exists()
     ):
@@ -374,7 +429,7 @@ class PlacardBatchCreateView(PermissionRequiredMixin, View):
     permission_required = "merchants.review_application"
 
     def post(self, request, slug):
-        market = get_object_or_404(Market, slug=slug)
+        market = get_object_or_404(organiser_markets(request.user), slug=slug)
         if not live_qrs(market_slug=market.slug).exists():
             messages.error(request, _("Chợ này chưa có sạp nào được cấp mã QR."))
             return redirect(f"{reverse('merchants:review')}?market={market.slug}")
@@ -390,14 +445,17 @@ class PlacardBatchView(PermissionRequiredMixin, TemplateView):
     template_name = "merchants/placard_batch.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(batch=get_object_or_404(PlacardBatch, pk=self.kwargs["pk"]), **kwargs)
+        batch = get_object_or_404(PlacardBatch, pk=self.kwargs["pk"], market__in=organiser_markets(self.request.user))
+        return super().get_context_data(batch=batch, **kwargs)
 
 
 class PlacardBatchFileView(PermissionRequiredMixin, View):
     permission_required = "merchants.review_application"
 
     def get(self, request, pk):
-        batch = get_object_or_404(PlacardBatch, pk=pk, status=PlacardBatch.Status.READY)
+        batch = get_object_or_404(
+            PlacardBatch, pk=pk, status=PlacardBatch.Status.READY, market__in=organiser_markets(request.user)
+        )
         return FileResponse(
             batch.file.open("rb"),
             as_attachment=True,
@@ -411,3 +469,59 @@ def _pdf_response(pdf: bytes, filename: str, qrs, layout: str, user) -> HttpResp
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+class MarketListView(PermissionRequiredMixin, TemplateView):
+    """The organiser's markets and streets, with how far each has come."""
+
+    permission_required = "merchants.review_application"
+    template_name = "merchants/markets.html"
+
+    def get_context_data(self, **kwargs):
+        live = Q(stalls__qrs__revoked_at__isnull=True, stalls__qrs__isnull=False)
+        markets = organiser_markets(self.request.user).annotate(
+            n_stalls=Count("stalls", distinct=True),
+            n_pending=Count("stalls__applications", filter=Q(stalls__applications__status="submitted"), distinct=True),
+            n_live=Count("stalls", filter=live, distinct=True),
+        )
+        return super().get_context_data(markets=markets, area=area_of(self.request.user), **kwargs)
+
+
+class MarketEditView(PermissionRequiredMixin, FormView):
+    """Add (no slug) or edit a market or street of the organiser's own area."""
+
+    template_name = "merchants/market_form.html"
+    form_class = MarketForm
+
+    def get_permission_required(self):
+        return ["merchants.change_market" if "slug" in self.kwargs else "merchants.add_market"]
+
+    def dispatch(self, request, *args, **kwargs):
+        self.area = area_of(request.user)
+        if request.user.is_authenticated and self.area is None:
+            raise PermissionDenied(_("Tài khoản chưa được gán địa bàn (xã hoặc tỉnh)."))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        instance = None
+        if "slug" in self.kwargs:
+            instance = get_object_or_404(organiser_markets(self.request.user), slug=self.kwargs["slug"])
+        return {**super().get_form_kwargs(), "instance": instance, "area": self.area}
+
+    def post(self, request, *args, **kwargs):
+        form = self.get_form()
+        if "update_communes" in request.POST:
+            # Re-show the form with the chosen province's communes; no errors yet.
+            form = self.form_class(initial=request.POST.dict(), instance=form.instance, area=self.area)
+            return self.render_to_response(self.get_context_data(form=form))
+        return self.form_valid(form) if form.is_valid() else self.form_invalid(form)
+
+    def form_valid(self, form):
+        try:
+            market = market_save(market=form.instance)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Đã lưu %(name)s.") % {"name": market.name})
+        return redirect("merchants:markets")

@@ -55,6 +55,8 @@ class CoopHomeView(LoginRequiredMixin, TemplateView):
             return redirect("coop:product-list")
         if request.user.has_perm("merchants.review_application"):
             return redirect("merchants:review")
+        if request.user.has_perm("stats.view_statistics"):
+            return redirect("stats:dashboard")
         if request.user.has_perm("merchants.onboard_vendors"):
             return redirect("merchants:apply")
         if hasattr(request.user, "merchant"):

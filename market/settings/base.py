@@ -91,6 +91,7 @@ LOCAL_APPS = [
     "ocop_catalog",
     "payments",
     "merchants",
+    "market.stats",
 ]
 
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS

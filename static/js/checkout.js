@@ -1,12 +1,5 @@
 // Progressive help for checkout; every form also works without it.
 (function () {
-  // Reload the commune list as soon as the province changes.
-  var province = document.getElementById("id_province");
-  var update = document.querySelector("button[name=update_communes]");
-  if (province && update) {
-    update.hidden = true;
-    province.addEventListener("change", function () { update.click(); });
-  }
   // One click, one order: the button is disabled after the first submit.
   document.querySelectorAll("form.js-once").forEach(function (form) {
     form.addEventListener("submit", function (event) {

@@ -2,7 +2,8 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
-from merchants.models import Application, IssuedQR
+from market.models import OrganiserArea
+from merchants.models import Application, IssuedQR, Market
 from tests.factories import UserFactory, market
 
 pytestmark = pytest.mark.django_db
@@ -20,9 +21,12 @@ FORM = {
 }
 
 
-def with_perm(codename):
+def with_perm(codename, *, province_code=14, commune_code=None):
+    """A user with the permission; organisers also get their area (the demo province)."""
     user = UserFactory()
     user.user_permissions.add(Permission.objects.get(codename=codename))
+    if codename == "review_application":
+        OrganiserArea.objects.create(user=user, province_code=province_code, commune_code=commune_code)
     return user
 
 
@@ -98,9 +102,10 @@ def test_field_agent_signs_up_vendors_in_a_row_with_the_market_prefilled(client)
     # The organiser sees the agent's work counted per camp day.
     from merchants.selectors import onboarding_by_agent
 
-    assert [(r["submitted_by__username"], r["n"]) for r in onboarding_by_agent(market_slug=m.slug)] == [
-        (agent.username, 2)
-    ]
+    assert [
+        (r["submitted_by__username"], r["n"])
+        for r in onboarding_by_agent(markets=Market.objects.all(), market_slug=m.slug)
+    ] == [(agent.username, 2)]
     organiser = type(client)()
     organiser.force_login(with_perm("review_application"))
     assert "Hồ sơ do tổ công nghệ số đăng ký hộ" in organiser.get(reverse("merchants:review")).content.decode()
@@ -164,8 +169,8 @@ def test_full_account_and_cccd_only_for_the_permission_and_every_view_is_logged(
     reviewer.force_login(with_perm("review_application"))
     html = reviewer.get(url).content.decode()
     assert "0011001234567" not in html and "012345678901" not in html and "•••• 8901" in html
-    officer = with_perm("view_personal_data")
-    officer.user_permissions.add(Permission.objects.get(codename="review_application"))
+    officer = with_perm("review_application")
+    officer.user_permissions.add(Permission.objects.get(codename="view_personal_data"))
     full = type(client)()
     full.force_login(officer)
     html = full.get(url).content.decode()
@@ -244,3 +249,141 @@ def test_vendor_finds_the_application_again_with_reference_and_phone(client):
     )
     assert right["Location"] == reverse("merchants:application-detail", kwargs={"reference": application.reference})
     assert application.reference in other.get(right["Location"]).content.decode()
+
+
+def _other_commune(province_code=14, not_code=3646) -> int:
+    from market import geo
+
+    return next(code for code, _name in geo.commune_choices(province_code) if code != not_code)
+
+
+def test_organisers_see_and_review_only_their_own_area(client):
+    here = market()
+    elsewhere = Market.objects.create(
+        slug="cho-ha-noi", name="Chợ Hà Nội", province_code=1, commune_code=4, declared_stalls=10
+    )
+    other_commune = Market.objects.create(
+        slug="cho-xa-ben", name="Chợ xã bên", province_code=14, commune_code=_other_commune(), declared_stalls=10
+    )
+    for n, m in enumerate([here, elsewhere, other_commune]):
+        type(client)().post(reverse("merchants:apply"), {**FORM, "market": m.pk, "phone": f"0912 000 10{n}"})
+    commune_official = with_perm("review_application", commune_code=3646)
+    client.force_login(commune_official)
+    html = client.get(reverse("merchants:review")).content.decode()
+    assert "Chợ Trung tâm Sơn La" in html and "Chợ Hà Nội" not in html and "Chợ xã bên" not in html
+    foreign = Application.objects.filter(stall__market__in=[elsewhere, other_commune])
+    # Approving another area's applications by id is refused, and nothing changes.
+    response = client.post(reverse("merchants:review"), {"applications": [a.pk for a in foreign], "action": "approve"})
+    assert response.status_code == 400 and not IssuedQR.objects.exists()
+    detail = reverse("merchants:application-detail", kwargs={"reference": foreign.first().reference})
+    assert client.get(detail).status_code == 403
+    assert client.post(reverse("merchants:placard-batch-create", kwargs={"slug": "cho-ha-noi"})).status_code == 404
+    # A province official sees both communes of the province, still not Hà Nội.
+    province_official = type(client)()
+    province_official.force_login(with_perm("review_application"))
+    html = province_official.get(reverse("merchants:review")).content.decode()
+    assert "Chợ xã bên" in html and "Chợ Trung tâm Sơn La" in html and "Chợ Hà Nội" not in html
+    # An organiser with no area assigned sees nothing, and is told why.
+    unassigned = type(client)()
+    user = UserFactory()
+    user.user_permissions.add(Permission.objects.get(codename="review_application"))
+    unassigned.force_login(user)
+    html = unassigned.get(reverse("merchants:review")).content.decode()
+    assert "chưa được gán địa bàn" in html and "Chợ Trung tâm" not in html.split("</h1>", 1)[1]
+
+
+def organiser_who_manages_markets(**area):
+    user = with_perm("review_application", **area)
+    user.user_permissions.add(*Permission.objects.filter(codename__in=["add_market", "change_market"]))
+    return user
+
+
+def test_organiser_adds_and_edits_a_market_of_their_area_without_js(client):
+    client.force_login(organiser_who_manages_markets(commune_code=3646))
+    add = reverse("merchants:market-add")
+    form = client.get(add).content.decode()
+    assert 'value="3646"' in form  # the commune official's one commune is offered
+    # Another commune, or another province, is refused with a Vietnamese error; nothing is written.
+    bad = {
+        "name": "Chợ Mới",
+        "kind": "market",
+        "province_code": 14,
+        "commune_code": _other_commune(),
+        "declared_stalls": 40,
+    }
+    response = client.post(add, bad)
+    assert response.status_code == 200 and Market.objects.count() == 0
+    assert "Hãy chọn một lựa chọn hợp lệ" in response.content.decode()
+    response = client.post(add, {**bad, "province_code": 1, "commune_code": 4})
+    assert Market.objects.count() == 0 and response.status_code == 200
+    response = client.post(add, {**bad, "commune_code": 3646, "declared_stalls": 0})
+    assert Market.objects.count() == 0 and "errorlist" in response.content.decode()
+    # The real thing: a slug is made from the Vietnamese name.
+    response = client.post(add, {**bad, "commune_code": 3646})
+    assert response["Location"] == reverse("merchants:markets")
+    created = Market.objects.get()
+    assert (created.slug, created.commune_code, created.declared_stalls) == ("cho-moi", 3646, 40)
+    listing = client.get(reverse("merchants:markets")).content.decode()
+    assert "Chợ Mới" in listing
+    edit = reverse("merchants:market-edit", kwargs={"slug": "cho-moi"})
+    client.post(edit, {**bad, "commune_code": 3646, "name": "Chợ Mới Sơn La", "kind": "street"})
+    created.refresh_from_db()
+    assert (created.name, created.kind, created.slug) == ("Chợ Mới Sơn La", "street", "cho-moi")
+    # Editing another province's market: not found.
+    Market.objects.create(slug="cho-ha-noi", name="Chợ Hà Nội", province_code=1, commune_code=4, declared_stalls=9)
+    assert client.get(reverse("merchants:market-edit", kwargs={"slug": "cho-ha-noi"})).status_code == 404
+
+
+def test_province_organiser_reloads_the_commune_list_without_js(client):
+    client.force_login(organiser_who_manages_markets())
+    response = client.post(
+        reverse("merchants:market-add"), {"name": "Chợ X", "province_code": 14, "update_communes": "1"}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200 and "errorlist" not in html
+    assert f'value="{_other_commune()}"' in html and Market.objects.count() == 0
+    # Vendors and field agents cannot manage markets.
+    agent = type(client)()
+    agent.force_login(with_perm("onboard_vendors"))
+    assert agent.get(reverse("merchants:market-add")).status_code == 403
+
+
+def test_organiser_clears_a_forgotten_password_and_the_vendor_sets_a_new_one(client):
+    m = market()
+    client.post(reverse("merchants:apply"), {**FORM, "market": m.pk})
+    application = Application.objects.get()
+    organiser = type(client)()
+    organiser.force_login(with_perm("review_application"))
+    organiser.post(reverse("merchants:review"), {"applications": [application.pk], "action": "approve"})
+    detail = reverse("merchants:application-detail", kwargs={"reference": application.reference})
+    client.post(
+        reverse("merchants:vendor-password", kwargs={"reference": application.reference}), {"password": "rau-sach-2025"}
+    )
+    login = {"phone": FORM["phone"], "password": "rau-sach-2025"}
+    assert type(client)().post(reverse("merchants:vendor-login"), login).status_code == 302
+    # Forgotten: the organiser clears it; the old password stops working.
+    assert "Xoá mật khẩu để tiểu thương đặt lại" in organiser.get(detail).content.decode()
+    organiser.post(reverse("merchants:vendor-password-reset", kwargs={"reference": application.reference}))
+    assert type(client)().post(reverse("merchants:vendor-login"), login).status_code == 200
+    # On a new phone the vendor opens the application by reference and phone and sets a new one.
+    phone = type(client)()
+    phone.post(reverse("merchants:application-lookup"), {"reference": application.reference, "phone": FORM["phone"]})
+    assert "Đặt mật khẩu" in phone.get(detail).content.decode()
+    phone.post(
+        reverse("merchants:vendor-password", kwargs={"reference": application.reference}),
+        {"password": "mat-khau-moi-7"},
+    )
+    assert (
+        type(client)().post(reverse("merchants:vendor-login"), {**login, "password": "mat-khau-moi-7"}).status_code
+        == 302
+    )
+    # Vendors and field agents cannot clear anyone's password; the new one keeps working.
+    reset = reverse("merchants:vendor-password-reset", kwargs={"reference": application.reference})
+    assert phone.post(reset).status_code == 403  # logged in as the vendor now
+    agent = type(client)()
+    agent.force_login(with_perm("onboard_vendors"))
+    assert agent.post(reset).status_code == 403
+    assert (
+        type(client)().post(reverse("merchants:vendor-login"), {**login, "password": "mat-khau-moi-7"}).status_code
+        == 302
+    )

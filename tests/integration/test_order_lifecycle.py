@@ -116,7 +116,7 @@ def test_rebuilding_a_day_twice_gives_identical_rows_and_drops_expired_orders(cl
     today = timezone.localdate()
     cooperative_volume_rebuild(day=today)
     first = list(CooperativeDailyVolume.objects.values())
-    call_command("rebuild_cooperative_volume", "--from", today.isoformat(), stdout=open("/dev/null", "w"))
+    call_command("rebuild_statistics", "--from", today.isoformat(), stdout=open("/dev/null", "w"))
     second = list(CooperativeDailyVolume.objects.values())
     assert [{k: v for k, v in r.items() if k != "id"} for r in first] == [
         {k: v for k, v in r.items() if k != "id"} for r in second
@@ -141,9 +141,9 @@ def test_rebuild_command_rejects_a_bad_range_with_one_line():
     from django.core.management.base import CommandError
 
     with pytest.raises(CommandError, match="before"):
-        call_command("rebuild_cooperative_volume", "--from", "2026-03-02", "--to", "2026-03-01")
+        call_command("rebuild_statistics", "--from", "2026-03-02", "--to", "2026-03-01")
     with pytest.raises(CommandError, match="not a date"):
-        call_command("rebuild_cooperative_volume", "--from", "hôm qua")
+        call_command("rebuild_statistics", "--from", "hôm qua")
 
 
 def test_cooperative_sees_its_own_figures(client, coops, django_capture_on_commit_callbacks):

@@ -2,9 +2,11 @@
 
 import datetime
 import io
+import os
 
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test.utils import override_settings
@@ -46,10 +48,15 @@ class Command(BaseCommand):
             demo_orders_create()
             demo_stalls_create(
                 organiser=self.account(
-                    "bantochuc", "bantochuc@choso.test", "Ban tổ chức chợ (/stalls/review/)", logins
+                    "bantochuc", "bantochuc@choso.test", "Ban tổ chức chợ, cán bộ tỉnh (/stalls/review/, /stats/)", logins
                 ),
                 agent=self.account("totruong", "totruong@choso.test", "Tổ công nghệ số (/stalls/apply/)", logins),
+                commune_organiser=self.account(
+                    "canboxa", "canboxa@choso.test", "Cán bộ xã, chỉ xem xã mình (/stats/)", logins
+                ),
             )
+            # The statistics' rollups for the demo's history (its orders and camp days).
+            call_command("rebuild_statistics", days=60, stdout=open(os.devnull, "w"))
         self.report(logins)
 
     # --- Wagtail ---------------------------------------------------------------------

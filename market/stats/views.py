@@ -1,0 +1,92 @@
+"""The organiser's statistics area (read-only): the dashboard and its exports."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from market.areas import area_of
+from ocop_catalog.selectors import cooperative_for_user
+
+from . import charts, exports, selectors
+from .forms import StatsFilterForm
+from .tables import SUPPRESSION_NOTE
+
+
+class StatisticsAccessMixin(LoginRequiredMixin):
+    """Organisers (commune or province) with the permission, inside their area; platform
+    admins everywhere. Cooperative staff are sent to their own figures; anyone else: 403."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.area = area_of(request.user)
+        if self.area is None or not request.user.has_perm("stats.view_statistics"):
+            if cooperative_for_user(request.user) is not None:
+                return redirect("coop:figures")
+            raise PermissionDenied(_("Chỉ cán bộ xã, tỉnh được giao mới xem được thống kê."))
+        self.filters = self.read_filters()
+        return super().dispatch(request, *args, **kwargs)
+
+    def read_filters(self):
+        """The filters asked for; a malformed one is named in Vietnamese and the default view shown."""
+        self.form = StatsFilterForm(self.request.GET or None, area=self.area)
+        if not self.form.is_bound:
+            return StatsFilterForm.default(self.area)
+        if self.form.is_valid():
+            return self.form.filters()
+        for field, errors in self.form.errors.items():
+            label = self.form.fields[field].label if field in self.form.fields else None
+            for error in errors:
+                messages.warning(self.request, f"{label}: {error}" if label else error)
+        messages.info(self.request, _("Đang hiển thị mặc định: 30 ngày gần nhất, cả địa bàn."))
+        self.form = StatsFilterForm(area=self.area)
+        return StatsFilterForm.default(self.area)
+
+
+class DashboardView(StatisticsAccessMixin, TemplateView):
+    template_name = "stats/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        f = self.filters
+        data = selectors.dashboard(f)
+        target = data["target"]
+        return super().get_context_data(
+            f=f,
+            form=self.form,
+            data=data,
+            query=self.request.GET.urlencode(),
+            suppression_note=SUPPRESSION_NOTE,
+            charts={
+                "markets": charts.bars(data["markets"], "rate", maximum=100, target=target),
+                "communes": charts.bars(data["communes"], "rate", maximum=100, target=target),
+                "provinces": charts.bars(data["provinces"], "rate", maximum=100, target=target),
+                "trend": charts.line(data["trend"], "rate", target="target", percent=True),
+                "agents": charts.bars(data["agents"], "n"),
+                "camp_days": charts.bars(data["camp_days"], "n"),
+                "cooperatives": charts.bars(data["cooperatives"], "per_day"),
+                "daily": charts.line(data["daily"], "orders"),
+                "methods": charts.bars(data["methods"], "share", maximum=100),
+                "ocop": charts.bars(data["ocop"], "total"),
+            },
+            **kwargs,
+        )
+
+
+class ExportView(StatisticsAccessMixin, View):
+    def get(self, request, table, extension):
+        found = selectors.table(table, self.filters)
+        if found is None:
+            raise Http404(_("Không có bảng này."))
+        if extension == "csv":
+            body, content_type = exports.table_csv(found, self.filters), "text/csv; charset=utf-8"
+        else:
+            body = exports.table_xlsx(found, self.filters)
+            content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        response = HttpResponse(body, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="{exports.filename(found, self.filters, extension)}"'
+        return response
