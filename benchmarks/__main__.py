@@ -42,11 +42,13 @@ def main():
     call_command("migrate", verbosity=0, interactive=False)
     call_command("load_demo", stdout=open(os.devnull, "w"))
 
-    from benchmarks import payments, storefront, vietqr
+    from benchmarks import payments, placards, statistics, storefront, vietqr
 
     storefront.run()
     vietqr.run()
     payments.run()
+    placards.run()
+    statistics.run()
 
 
 if __name__ == "__main__":

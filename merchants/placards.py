@@ -1,8 +1,11 @@
 """Placards: the stall's QR printed large with what a buyer needs to trust it.
 
-Drawn with Pillow at 300 dpi and saved as PDF (one image per page), so what is printed is
+Drawn with Pillow at 300 dpi; each page is one JPEG image in the PDF, so what is printed is
 exactly the bitmap the tests decode. A6 is one placard per page; A4 holds four (A6 is a
 quarter of A4). The QR uses error correction M and a 4-module quiet zone.
+
+The PDF is written page by page (``write_placards_pdf``): a whole street of 400 placards
+never sits in memory at once (``make bench`` prints the time and peak memory).
 """
 
 import io
@@ -71,28 +74,94 @@ def placard_image(qr) -> Image.Image:
     return image
 
 
-def placard_pages(qrs, *, layout: str = "a6", progress=None) -> list[Image.Image]:
-    """Pages for these QRs; ``progress(done)`` is called after each placard is drawn."""
-    images = []
+def placard_pages(qrs, *, layout: str = "a6", progress=None):
+    """Pages for these QRs, one at a time; ``progress(done)`` is called after each placard."""
+    done = 0
+    sheet, slot = None, 0
     for qr in qrs:
-        images.append(placard_image(qr))
+        placard = placard_image(qr)
+        done += 1
         if progress:
-            progress(len(images))
-    if layout == "a6":
-        return images
-    pages = []
-    for start in range(0, len(images), 4):
-        sheet = Image.new("RGB", A4, "white")
-        for index, placard in enumerate(images[start : start + 4]):
-            sheet.paste(placard, ((index % 2) * A6[0], (index // 2) * A6[1]))
-        pages.append(sheet)
-    return pages
+            progress(done)
+        if layout == "a6":
+            yield placard
+            continue
+        if sheet is None:
+            sheet, slot = Image.new("RGB", A4, "white"), 0
+        sheet.paste(placard, ((slot % 2) * A6[0], (slot // 2) * A6[1]))
+        slot += 1
+        if slot == 4:
+            yield sheet
+            sheet = None
+    if sheet is not None:
+        yield sheet
+
+
+def _points(pixels: int) -> float:
+    return pixels * 72 / DPI
+
+
+def write_placards_pdf(qrs, out, *, layout: str = "a6", progress=None) -> int:
+    """Write the placards' PDF to the binary file ``out``, page by page. Returns the page
+    count; raises ValueError when there is nothing to print (nothing is written then)."""
+    pages = placard_pages(qrs, layout=layout, progress=progress)
+    first = next(pages, None)
+    if first is None:
+        raise ValueError("no placards to print")
+    offsets: dict[int, int] = {}
+    position = 0
+
+    def write(data: bytes) -> None:
+        nonlocal position
+        out.write(data)
+        position += len(data)
+
+    def obj(number: int, body: bytes, stream: bytes | None = None) -> None:
+        offsets[number] = position
+        write(b"%d 0 obj\n" % number)
+        if stream is None:
+            write(body + b"\nendobj\n")
+        else:
+            write(body[:-2].rstrip() + b" /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream\nendobj\n")
+
+    write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    kids = []
+    number = 3  # 1: catalog, 2: page tree (written last, once the pages are known)
+    for page in _chain(first, pages):
+        buffer = io.BytesIO()
+        page.save(buffer, format="JPEG", quality=90, dpi=(DPI, DPI))
+        width, height = _points(page.width), _points(page.height)
+        image, content, page_number = number, number + 1, number + 2
+        obj(
+            image,
+            b"<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceRGB "
+            b"/BitsPerComponent 8 /Filter /DCTDecode >>" % (page.width, page.height),
+            buffer.getvalue(),
+        )
+        obj(content, b"<< >>", b"q %.2f 0 0 %.2f 0 0 cm /Im0 Do Q" % (width, height))
+        obj(
+            page_number,
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %.2f %.2f] /Resources << /XObject << /Im0 %d 0 R >> >> "
+            b"/Contents %d 0 R >>" % (width, height, image, content),
+        )
+        kids.append(page_number)
+        number += 3
+    obj(1, b"<< /Type /Catalog /Pages 2 0 R >>")
+    obj(2, b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join(b"%d 0 R" % k for k in kids), len(kids)))
+    xref = position
+    write(b"xref\n0 %d\n0000000000 65535 f \n" % number)
+    for n in range(1, number):
+        write(b"%010d 00000 n \n" % offsets[n])
+    write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (number, xref))
+    return len(kids)
+
+
+def _chain(first, rest):
+    yield first
+    yield from rest
 
 
 def placards_pdf(qrs, *, layout: str = "a6", progress=None) -> bytes:
-    pages = placard_pages(qrs, layout=layout, progress=progress)
-    if not pages:
-        raise ValueError("no placards to print")
     out = io.BytesIO()
-    pages[0].save(out, format="PDF", resolution=DPI, save_all=True, append_images=pages[1:])
+    write_placards_pdf(qrs, out, layout=layout, progress=progress)
     return out.getvalue()

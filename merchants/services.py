@@ -367,10 +367,13 @@ def placard_batch_request(*, market, layout: str, user) -> PlacardBatch:
 
 
 def placard_batch_render(*, batch_id: int) -> None:
-    """Draw the market's placards, saving progress as it goes, then attach the PDF."""
-    from django.core.files.base import ContentFile
+    """Draw the market's placards into a temporary file, saving progress as it goes, then
+    attach the PDF (page by page: a whole street never sits in memory)."""
+    import tempfile
 
-    from .placards import placards_pdf
+    from django.core.files import File
+
+    from .placards import write_placards_pdf
     from .selectors import live_qrs
 
     batch = PlacardBatch.objects.select_related("market", "requested_by").get(pk=batch_id)
@@ -383,17 +386,21 @@ def placard_batch_render(*, batch_id: int) -> None:
         if done % 5 == 0 or done == len(qrs):
             PlacardBatch.objects.filter(pk=batch_id).update(done=done)
 
-    try:
-        pdf = placards_pdf(qrs, layout=batch.layout, progress=progress)
-    except ValueError:
-        PlacardBatch.objects.filter(pk=batch_id).update(status=PlacardBatch.Status.FAILED, finished_at=timezone.now())
-        return
-    with transaction.atomic():
-        batch.refresh_from_db()
-        batch.file.save(f"bang-qr-{batch.market.slug}-{batch.pk}.pdf", ContentFile(pdf), save=False)
-        batch.status, batch.done, batch.finished_at = PlacardBatch.Status.READY, len(qrs), timezone.now()
-        batch.save(update_fields=["file", "status", "done", "finished_at"])
-        placards_printed(qrs=qrs, layout=batch.layout, user=batch.requested_by)
+    with tempfile.TemporaryFile() as pdf:
+        try:
+            write_placards_pdf(qrs, pdf, layout=batch.layout, progress=progress)
+        except ValueError:
+            PlacardBatch.objects.filter(pk=batch_id).update(
+                status=PlacardBatch.Status.FAILED, finished_at=timezone.now()
+            )
+            return
+        pdf.seek(0)
+        with transaction.atomic():
+            batch.refresh_from_db()
+            batch.file.save(f"bang-qr-{batch.market.slug}-{batch.pk}.pdf", File(pdf), save=False)
+            batch.status, batch.done, batch.finished_at = PlacardBatch.Status.READY, len(qrs), timezone.now()
+            batch.save(update_fields=["file", "status", "done", "finished_at"])
+            placards_printed(qrs=qrs, layout=batch.layout, user=batch.requested_by)
 
 
 def market_save(*, market: Market) -> Market:

@@ -104,6 +104,8 @@ def line(table: Table, value: str, *, target: str | None = None, percent: bool =
             day = rows[i].get("label")
             text = day.strftime("%d/%m") if isinstance(day, datetime.date) else str(day)
             anchor = "start" if i == 0 else "end" if i == len(rows) - 1 else "middle"
-            parts.append(f'<text x="{left + i * step:.1f}" y="{height - 8}" text-anchor="{anchor}">{escape(text)}</text>')
+            parts.append(
+                f'<text x="{left + i * step:.1f}" y="{height - 8}" text-anchor="{anchor}">{escape(text)}</text>'
+            )
     parts.append("</svg>")
     return mark_safe("".join(parts))

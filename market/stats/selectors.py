@@ -326,7 +326,10 @@ def payment_mix(f: Filters) -> tuple[Table, Decimal | None]:
             Column("revenue", _("Doanh thu"), "money"),
         ],
         rows,
-        note=_("Tỷ lệ không dùng tiền mặt = đơn VietQR và thẻ đã thanh toán ÷ tất cả đơn (trừ đơn huỷ, hết hạn)."),
+        note=_(
+            "Tỷ lệ không dùng tiền mặt = đơn VietQR và thẻ đã thanh toán ÷ tất cả đơn (trừ đơn huỷ, hết hạn). "
+            "Đơn có hàng của nhiều hợp tác xã được tính một lần cho mỗi hợp tác xã."
+        ),
     )
     return table, share
 

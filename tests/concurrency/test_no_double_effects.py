@@ -160,3 +160,27 @@ def test_the_same_bank_transfer_reported_ten_times_at_once_is_stored_and_paid_on
     assert [r.status_code for r in results] == [200] * 10
     assert BankTransaction.objects.count() == 1
     assert PaymentEvent.objects.filter(order=order).count() == 1
+
+
+def test_rebuilding_the_same_day_from_eight_threads_at_once_leaves_one_row_per_market():
+    import datetime
+
+    from django.utils import timezone
+
+    from market.stats.models import AgentDailyOnboarding, MarketDailyFacts
+    from market.stats.rollup import market_facts_rebuild
+    from tests.factories import UserFactory, vendor_with_qr
+    from tests.factories import market as make_market
+
+    markets = [make_market(slug=f"cho-{n}", name=f"Chợ {n}") for n in range(3)]
+    agent = UserFactory()
+    for n, m in enumerate(markets):
+        for k in range(3):
+            vendor_with_qr(m, code=f"A{k}", phone=f"0915 00{n} 00{k}", submitted_by=agent)
+    today = timezone.localdate()
+    results = run_together([lambda: market_facts_rebuild(day=today) for _ in range(8)])
+    assert results == [3] * 8, results
+    rows = list(MarketDailyFacts.objects.filter(day=today).values_list("market_id", "qr_live", "registered"))
+    assert sorted(rows) == sorted((m.pk, 3, 3) for m in markets)
+    assert AgentDailyOnboarding.objects.filter(day=today).count() == 3
+    assert not MarketDailyFacts.objects.filter(day=today - datetime.timedelta(days=1)).exists()

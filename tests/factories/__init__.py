@@ -145,3 +145,38 @@ def market(*, slug="cho-trung-tam", name="Chợ Trung tâm Sơn La", stalls=0, d
             market=found, code=f"B{n:02d}", defaults={"goods": "Rau củ", "place": f"Dãy B, số {n}"}
         )
     return found
+
+
+def vendor_with_qr(market_, *, code: str, phone: str, approve: bool = True, submitted_by=None):
+    """A vendor's application for stall ``code`` through the services; approved (QR issued) unless told not."""
+    from merchants.services import application_approve, application_submit, stall_for_application
+
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    application = application_submit(
+        stall=stall_for_application(market=market_, code=code),
+        name="Lò Thị Hoa",
+        phone=phone,
+        bank_bin="970436",
+        account_number=f"88{digits}",
+        holder_name="Lo Thi Hoa",
+        consent=True,
+        submitted_by=submitted_by,
+    )
+    if approve:
+        application_approve(application=application, reviewer=UserFactory())
+    return application
+
+
+def pdf_page_images(pdf: bytes) -> list:
+    """The page images inside a placard PDF (each page is one JPEG stream), as Pillow images:
+    what a printer would print, for decoding with zxing."""
+    import io
+    import re
+
+    from PIL import Image
+
+    images = []
+    for match in re.finditer(rb"/Filter /DCTDecode /Length (\d+) >>\nstream\n", pdf):
+        start = match.end()
+        images.append(Image.open(io.BytesIO(pdf[start : start + int(match.group(1))])))
+    return images

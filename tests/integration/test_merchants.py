@@ -7,10 +7,10 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
 from merchants.models import Application, IssuedQR, PlacardPrint
-from merchants.placards import mask_account, placard_pages, placards_pdf
+from merchants.placards import mask_account, placards_pdf
 from merchants.services import application_approve, application_reject, application_submit
 from payments.vietqr import parse_payload
-from tests.factories import UserFactory, market
+from tests.factories import UserFactory, market, pdf_page_images
 
 pytestmark = pytest.mark.django_db
 
@@ -113,13 +113,17 @@ def _approved(count):
 
 def test_every_placard_qr_decodes_with_zxing_to_its_stalls_bank_and_account():
     qrs = _approved(5)
-    for qr, page in zip(qrs, placard_pages(qrs, layout="a6"), strict=True):
+    # Decoded from the images inside the PDF itself, as printed.
+    pages = pdf_page_images(placards_pdf(qrs, layout="a6"))
+    assert len(pages) == 5
+    for qr, page in zip(qrs, pages, strict=True):
+        assert page.size == (1240, 1748)  # A6 at 300 dpi
         found = zxingcpp.read_barcodes(page)
         assert len(found) == 1
         parsed = parse_payload(found[0].text)
         assert (parsed.bank_bin, parsed.account) == (qr.bank_bin, qr.account_number)
-    sheets = placard_pages(qrs, layout="a4x4")
-    assert len(sheets) == 2
+    sheets = pdf_page_images(placards_pdf(qrs, layout="a4x4"))
+    assert len(sheets) == 2 and sheets[0].size == (2480, 3508)
     decoded = sorted(parse_payload(r.text).account for sheet in sheets for r in zxingcpp.read_barcodes(sheet))
     assert decoded == sorted(qr.account_number for qr in qrs)
 

@@ -48,7 +48,10 @@ class Command(BaseCommand):
             demo_orders_create()
             demo_stalls_create(
                 organiser=self.account(
-                    "bantochuc", "bantochuc@choso.test", "Ban tổ chức chợ, cán bộ tỉnh (/stalls/review/, /stats/)", logins
+                    "bantochuc",
+                    "bantochuc@choso.test",
+                    "Ban tổ chức chợ, cán bộ tỉnh (/stalls/review/, /stats/)",
+                    logins,
                 ),
                 agent=self.account("totruong", "totruong@choso.test", "Tổ công nghệ số (/stalls/apply/)", logins),
                 commune_organiser=self.account(

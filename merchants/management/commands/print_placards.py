@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from merchants.models import Market
-from merchants.placards import placards_pdf
+from merchants.placards import write_placards_pdf
 from merchants.selectors import live_qrs
 from merchants.services import placards_printed
 
@@ -25,6 +25,15 @@ class Command(BaseCommand):
         path = Path(out)
         if not path.parent.exists():
             raise CommandError(f"folder {path.parent} does not exist")
-        path.write_bytes(placards_pdf(qrs, layout=layout))
+        # Page by page into a temporary file beside the target, renamed when complete: a
+        # street's worth of placards never sits in memory, and a failure leaves no half file.
+        partial = path.with_name(f".{path.name}.partial")
+        try:
+            with partial.open("wb") as pdf:
+                write_placards_pdf(qrs, pdf, layout=layout)
+            partial.replace(path)
+        except OSError as exc:
+            partial.unlink(missing_ok=True)
+            raise CommandError(f"cannot write {out}: {exc.strerror}") from None
         placards_printed(qrs=qrs, layout=layout)
         self.stdout.write(f"{len(qrs)} placards written to {out}")

@@ -1,0 +1,213 @@
+import csv
+import datetime
+import gzip
+import io
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from market.models import OrganiserArea
+from merchants.models import Market
+from tests.factories import CooperativeFactory, UserFactory, make_product, vendor_with_qr
+from tests.factories import market as make_market
+
+pytestmark = pytest.mark.django_db
+DASHBOARD = "/stats/"
+OTHER_COMMUNE = 3667  # Phường Chiềng An, Sơn La
+
+
+def organiser(province_code=14, commune_code=None):
+    user = UserFactory()
+    user.user_permissions.add(Permission.objects.get(codename="view_statistics"))
+    OrganiserArea.objects.create(user=user, province_code=province_code, commune_code=commune_code)
+    return user
+
+
+@pytest.fixture
+def province():
+    """Three markets of 3+ live stalls: two communes of Sơn La and one in Hà Nội; a cooperative in each commune."""
+    markets = [
+        make_market(slug="to-hieu", name="Chợ Tô Hiệu"),
+        Market.objects.create(
+            slug="chieng-an", name="Chợ Chiềng An", province_code=14, commune_code=OTHER_COMMUNE, declared_stalls=9
+        ),
+        Market.objects.create(slug="ba-dinh", name="Chợ Ba Đình", province_code=1, commune_code=4, declared_stalls=9),
+    ]
+    n = 0
+    for market in markets:
+        for k in range(3):
+            n += 1
+            vendor_with_qr(market, code=f"A{k}", phone=f"0913 200 {n:03d}")
+    coops = {
+        "to-hieu": CooperativeFactory(partner__name="HTX Tô Hiệu"),
+        "chieng-an": CooperativeFactory(partner__name="HTX Chiềng An", commune_code=OTHER_COMMUNE),
+        "ba-dinh": CooperativeFactory(partner__name="HTX Ba Đình", province_code=1, commune_code=4),
+    }
+    for coop in coops.values():
+        make_product(cooperative=coop, title=f"Trà {coop.partner.name}", stars=4)
+    call_command("rebuild_statistics", "--days", "3", stdout=io.StringIO())
+    return markets, coops
+
+
+def visible(html: str) -> set[str]:
+    names = {"Chợ Tô Hiệu", "Chợ Chiềng An", "Chợ Ba Đình", "HTX Tô Hiệu", "HTX Chiềng An", "HTX Ba Đình"}
+    return {name for name in names if name in html}
+
+
+@pytest.mark.parametrize(
+    "who, sees",
+    [
+        ("commune", {"Chợ Tô Hiệu", "HTX Tô Hiệu"}),
+        ("other-commune", {"Chợ Chiềng An", "HTX Chiềng An"}),
+        ("province", {"Chợ Tô Hiệu", "Chợ Chiềng An", "HTX Tô Hiệu", "HTX Chiềng An"}),
+        ("hanoi", {"Chợ Ba Đình", "HTX Ba Đình"}),
+        ("admin", {"Chợ Tô Hiệu", "Chợ Chiềng An", "Chợ Ba Đình", "HTX Tô Hiệu", "HTX Chiềng An", "HTX Ba Đình"}),
+    ],
+)
+def test_each_organiser_sees_their_own_area_only(client, province, who, sees):
+    user = {
+        "commune": lambda: organiser(commune_code=3646),
+        "other-commune": lambda: organiser(commune_code=OTHER_COMMUNE),
+        "province": lambda: organiser(),
+        "hanoi": lambda: organiser(province_code=1),
+        "admin": lambda: UserFactory(is_superuser=True),
+    }[who]()
+    client.force_login(user)
+    response = client.get(DASHBOARD)
+    assert response.status_code == 200
+    assert visible(response.content.decode()) == sees
+    # Exports obey the same area.
+    for table, prefix in (("markets", "Chợ"), ("ocop", "HTX")):
+        export = client.get(reverse("stats:export", kwargs={"table": table, "extension": "csv"}))
+        assert visible(export.content.decode("utf-8-sig")) == {n for n in sees if n.startswith(prefix)}
+    # Asking for another area's market by its slug is refused, and the default view is shown.
+    outside = {"Chợ Ba Đình"} if "Chợ Ba Đình" not in sees else set()
+    if outside:
+        response = client.get(DASHBOARD, {"market": "ba-dinh"})
+        assert "Không có chợ này trong địa bàn của bạn." in response.content.decode()
+        assert visible(response.content.decode()) == sees
+
+
+def test_cooperative_staff_vendors_and_strangers_get_no_statistics(client, province):
+    _markets, coops = province
+    staff = UserFactory()
+    coops["to-hieu"].partner.users.add(staff)
+    client.force_login(staff)
+    assert client.get(DASHBOARD)["Location"] == reverse("coop:figures")
+    assert client.get(reverse("stats:export", kwargs={"table": "cooperatives", "extension": "csv"})).status_code == 302
+    vendor = UserFactory()
+    client.force_login(vendor)
+    assert client.get(DASHBOARD).status_code == 403
+    # A reviewer of applications without the statistics permission: no.
+    reviewer = UserFactory()
+    reviewer.user_permissions.add(Permission.objects.get(codename="review_application"))
+    OrganiserArea.objects.create(user=reviewer, province_code=14)
+    client.force_login(reviewer)
+    assert client.get(DASHBOARD).status_code == 403
+    # The permission without an area: no either.
+    client.force_login(organiser())
+    OrganiserArea.objects.all().delete()
+    assert client.get(DASHBOARD).status_code == 403
+    client.logout()
+    assert client.get(DASHBOARD)["Location"].startswith(reverse("customer:login"))
+
+
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        ({"market": "khong-co"}, "Không có chợ này trong địa bàn của bạn."),
+        ({"date_from": "2026-05-01", "date_to": "2026-04-01"}, "Ngày bắt đầu đứng sau ngày kết thúc."),
+        ({"date_from": "2019-01-01", "date_to": "2026-01-01"}, "Kỳ thống kê dài quá 5 năm"),
+        ({"date_from": "ngày mai"}, "Nhập một ngày hợp lệ."),
+        ({"province": "1"}, "Hãy chọn một lựa chọn hợp lệ."),
+        ({"province": "14", "commune": "4"}, "Hãy chọn một lựa chọn hợp lệ."),
+        ({"cooperative": "999999"}, "Không có hợp tác xã này trong địa bàn của bạn."),
+        ({"compare": "2001-01-01"}, "Ngày so sánh phải nằm trong kỳ thống kê."),
+        ({"grain": "decade"}, "Hãy chọn một lựa chọn hợp lệ."),
+    ],
+)
+def test_malformed_filters_get_a_vietnamese_message_and_the_default_view(client, province, query, message):
+    client.force_login(organiser())
+    response = client.get(DASHBOARD, query)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert message in html and "Đang hiển thị mặc định" in html
+    assert visible(html) == {"Chợ Tô Hiệu", "Chợ Chiềng An", "HTX Tô Hiệu", "HTX Chiềng An"}
+    # An export with the same bad filters gives the default table too, never a 500.
+    assert (
+        client.get(reverse("stats:export", kwargs={"table": "markets", "extension": "xlsx"}), query).status_code == 200
+    )
+
+
+def test_filters_narrow_the_view_and_name_the_export(client, province):
+    client.force_login(organiser())
+    today = timezone.localdate()
+    first = today - datetime.timedelta(days=25)
+    query = {"date_from": first.isoformat(), "date_to": today.isoformat(), "commune": OTHER_COMMUNE, "province": 14}
+    html = client.get(DASHBOARD, query).content.decode()
+    assert visible(html.split("</details>", 1)[1]) == {"Chợ Chiềng An", "HTX Chiềng An"}
+    query["market"] = "chieng-an"
+    response = client.get(reverse("stats:export", kwargs={"table": "markets", "extension": "xlsx"}), query)
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="choso-markets-{first:%Y%m%d}-{today:%Y%m%d}_tinh14_xa3667_chieng-an.xlsx"'
+    )
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.values)
+    assert rows[0][:4] == ("Chợ / tuyến phố", "Loại", "Xã/phường", "Tổng số sạp (khai báo)")
+    assert rows[1][0] == "Chợ Chiềng An" and rows[1][3] == 9 and rows[1][6] == 3
+    assert any(f"Kỳ: {first:%d/%m/%Y} – {today:%d/%m/%Y}" in str(r[0]) for r in rows if r and r[0])
+
+
+def test_csv_has_vietnamese_headers_and_marks_small_cells(client, province):
+    markets, _coops = province
+    # A fourth market with two live stalls: its counts must read "< 3".
+    small = Market.objects.create(slug="nho", name="Chợ Nhỏ", province_code=14, commune_code=3646, declared_stalls=5)
+    vendor_with_qr(small, code="N1", phone="0913 300 001")
+    vendor_with_qr(small, code="N2", phone="0913 300 002")
+    call_command("rebuild_statistics", "--days", "1", stdout=io.StringIO())
+    client.force_login(organiser())
+    response = client.get(reverse("stats:export", kwargs={"table": "markets", "extension": "csv"}))
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response.content.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][0] == "Chợ / tuyến phố" and "Tỷ lệ dùng QR (%)" in rows[0]
+    small_row = next(r for r in rows if r and r[0] == "Chợ Nhỏ")
+    assert small_row[rows[0].index("Có mã QR còn hiệu lực")] == "< 3"
+    assert small_row[rows[0].index("Tỷ lệ dùng QR (%)")] == "< 3"
+    assert any("ít hơn 3 tiểu thương" in r[0] for r in rows if r)
+    html = client.get(DASHBOARD).content.decode()
+    assert "ít hơn 3 tiểu thương" in html and '<span class="suppressed"' in html
+    # No buyer's personal data anywhere.
+    assert "@" not in html.split("<main", 1)[1].split("</main>", 1)[0]
+
+
+def test_unknown_export_table_is_a_404(client, province):
+    client.force_login(organiser())
+    assert client.get("/stats/export/buyers.csv").status_code == 404
+    assert client.get("/stats/export/markets.pdf").status_code == 404
+
+
+def test_dashboard_query_count_does_not_grow_with_the_data(client, province):
+    client.force_login(organiser())
+    client.get(DASHBOARD)  # warm caches (content types, site)
+    with CaptureQueriesContext(connection) as small:
+        client.get(DASHBOARD)
+    call_command("seed_scale", "--orders", "400", "--stalls", "300", "--days", "40", stdout=io.StringIO())
+    with CaptureQueriesContext(connection) as large:
+        response = client.get(DASHBOARD, {"grain": "month"})
+    assert response.status_code == 200
+    assert len(large) == len(small), [q["sql"][:80] for q in large.captured_queries]
+
+
+def test_dashboard_is_light_and_has_no_third_party_assets(client, province):
+    client.force_login(organiser())
+    response = client.get(DASHBOARD)
+    html = response.content.decode()
+    assert len(gzip.compress(response.content)) < 150_000
+    assert "<svg" in html and "http://" not in html.replace("http://www.w3.org", "") and "https://" not in html
