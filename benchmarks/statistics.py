@@ -161,7 +161,7 @@ def rollup_figures(f) -> dict:
     from market.stats import selectors
 
     data = selectors.dashboard(f)
-    facts = selectors.adoption_facts(f)
+    facts = selectors.adoption_facts(f, selectors.snapshot_day(f))
     methods = data["methods"].rows
     return {
         "qr_live": sum(x.qr_live for x in facts),

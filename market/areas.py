@@ -57,7 +57,11 @@ class Area:
     def commune_choices(self, province_code: int | None) -> list[tuple[int, str]]:
         if self.commune_code:
             return [(self.commune_code, geo.commune_name(self.commune_code))]
-        if province_code and self.contains(province_code=province_code, commune_code=None):
+        if (
+            province_code
+            and geo.province_name(province_code)
+            and self.contains(province_code=province_code, commune_code=None)
+        ):
             return geo.commune_choices(province_code)
         return []
 

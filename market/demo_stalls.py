@@ -120,6 +120,7 @@ def _spread_over_camp_days() -> None:
     next day, printed two days later, a changed account ten days after), so the statistics'
     trend and camp-day tables have a history to show."""
     now = timezone.now()
+    Market.objects.filter(slug__in=[m[0] for m in MARKETS]).update(created_at=now - datetime.timedelta(days=60))
     applications = list(Application.objects.order_by("pk"))
     for index, application in enumerate(applications):
         camp = now - datetime.timedelta(days=52 - 7 * (index * 7 // len(applications)), hours=index % 5)

@@ -77,7 +77,20 @@ class VendorLoginForm(forms.Form):
 
 
 class VendorPasswordForm(forms.Form):
+    reset_code = forms.CharField(
+        label=_("Mã đặt lại (ban quản lý chợ đưa cho bạn)"),
+        required=False,
+        max_length=6,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
     password = forms.CharField(label=_("Mật khẩu mới (ít nhất 8 ký tự)"), widget=forms.PasswordInput, min_length=8)
+
+    def __init__(self, *args, needs_code: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not needs_code:
+            del self.fields["reset_code"]
+        else:
+            self.fields["reset_code"].required = True
 
 
 class AccountChangeForm(forms.Form):

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from market import geo
@@ -32,6 +33,7 @@ class Market(models.Model):
     declared_stalls = models.PositiveIntegerField(
         _("Tổng số sạp (khai báo)"), validators=[MinValueValidator(1)], help_text=_("Dùng để tính tỷ lệ sạp dùng QR.")
     )
+    created_at = models.DateTimeField(_("Ngày tạo"), default=timezone.now)
 
     class Meta:
         verbose_name = _("Chợ / tuyến phố")
@@ -74,6 +76,10 @@ class Merchant(models.Model):
     cccd = models.CharField(_("Số CCCD"), max_length=12, blank=True)
     consent_version = models.CharField(_("Phiên bản điều khoản đã đồng ý"), max_length=20)
     consent_at = models.DateTimeField(_("Thời điểm đồng ý"))
+    # A forgotten password: the organiser clears it and hands the vendor a one-time code
+    # (stored hashed); the new password can be set only with that code, before it expires.
+    reset_code_hash = models.CharField(max_length=128, blank=True)
+    reset_code_expires = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("Tiểu thương")

@@ -4,6 +4,7 @@
 with ``payments.vietqr.build_payload``: no hand-made payload can exist.
 """
 
+import datetime
 import logging
 import re
 import uuid
@@ -239,29 +240,58 @@ def stall_transfer_match(transfer):
     return record
 
 
-def merchant_password_set(*, merchant: Merchant, password: str):
-    """The vendor's own login: username is their phone (E.164). Set once their QR is issued."""
+RESET_CODE_HOURS = 48
+
+
+def merchant_password_set(*, merchant: Merchant, password: str, reset_code: str = ""):
+    """The vendor's own login: username is their phone (E.164). Set once their QR is issued;
+    after an organiser cleared a forgotten password, only with the one-time code."""
     from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import check_password
     from django.contrib.auth.password_validation import validate_password
 
+    if merchant.user_id is not None:
+        valid = (
+            merchant.reset_code_hash
+            and merchant.reset_code_expires
+            and merchant.reset_code_expires > timezone.now()
+            and check_password(reset_code.strip(), merchant.reset_code_hash)
+        )
+        if not valid:
+            raise ValidationError(_("Mã đặt lại không đúng hoặc đã hết hạn. Hãy hỏi ban quản lý chợ."))
     user = merchant.user or get_user_model()(username=merchant.phone, first_name=merchant.name[:150])
     validate_password(password, user)
     user.set_password(password)
     with transaction.atomic():
         user.save()
-        if merchant.user_id != user.pk:
-            merchant.user = user
-            merchant.save(update_fields=["user"])
+        merchant.user = user
+        merchant.reset_code_hash, merchant.reset_code_expires = "", None
+        merchant.save(update_fields=["user", "reset_code_hash", "reset_code_expires"])
     return user
 
 
-def merchant_password_reset(*, merchant: Merchant, actor) -> None:
-    """An organiser clears a vendor's forgotten password. The vendor then opens their
-    application with its reference and their phone, and sets a new one there."""
-    if merchant.user_id:
-        merchant.user.set_unusable_password()
-        merchant.user.save(update_fields=["password"])
+def merchant_password_reset(*, merchant: Merchant, actor) -> str:
+    """An organiser clears a vendor's forgotten password and gets a one-time code (6 digits,
+    valid ``RESET_CODE_HOURS``) to hand to the vendor in person; with it, the vendor sets a
+    new password from their application page. Returns the code; only its hash is stored."""
+    import secrets
+
+    from django.contrib.auth.hashers import make_password
+
+    user = merchant.user
+    if user is None:
+        raise ValidationError(_("Tiểu thương này chưa đặt mật khẩu."))
+    if user.is_staff or user.is_superuser:
+        raise ValidationError(_("Không thể đặt lại mật khẩu của tài khoản quản trị ở đây."))
+    code = f"{secrets.randbelow(10**6):06d}"
+    with transaction.atomic():
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+        merchant.reset_code_hash = make_password(code)
+        merchant.reset_code_expires = timezone.now() + datetime.timedelta(hours=RESET_CODE_HOURS)
+        merchant.save(update_fields=["reset_code_hash", "reset_code_expires"])
     logger.info("vendor password reset: merchant %s by user %s", merchant.pk, actor.pk)
+    return code
 
 
 def merchant_account_change(

@@ -33,6 +33,7 @@ from .models import Application, IssuedQR, Market, Merchant, PersonalDataAccess,
 from .placards import placards_pdf
 from .selectors import live_qrs, onboarding_by_agent
 from .services import (
+    RESET_CODE_HOURS,
     application_approve,
     application_reject,
     application_submit,
@@ -159,36 +160,50 @@ class ApplicationDetailView(TemplateView):
             and _password_unset(application.merchant)
         )
         may_reset = (
-            qr is not None
-            and not _password_unset(application.merchant)
+            application.merchant.user_id is not None
             and user.is_authenticated
             and user.has_perm("merchants.review_application")
+            and organiser_markets(user).filter(pk=application.stall.market_id).exists()
         )
         return super().get_context_data(
             application=application,
             qr=qr,
             show_full=show_full,
-            password_form=VendorPasswordForm() if can_set_password else None,
+            password_form=VendorPasswordForm(needs_code=application.merchant.user_id is not None)
+            if can_set_password
+            else None,
             may_reset_password=may_reset,
             **kwargs,
         )
 
 
 class VendorPasswordView(View):
-    """Once the stall's QR is issued, the vendor's session sets the password of their login."""
+    """Once the stall's QR is issued, the vendor's session sets the password of their login
+    (after a reset, with the organiser's one-time code)."""
 
     def post(self, request, reference):
-        application = get_object_or_404(Application.objects.select_related("merchant"), reference=reference)
+        application = get_object_or_404(Application.objects.select_related("merchant__user"), reference=reference)
         if not session_has(request, "applications", reference) or not _password_unset(application.merchant):
             raise PermissionDenied(_("Chỉ tiểu thương, người đăng ký hộ hoặc cán bộ được giao mới mở được trang này."))
         if not application.qrs.exists():
             raise PermissionDenied(_("Hồ sơ %(ref)s chưa được cấp mã QR.") % {"ref": reference})
-        form = VendorPasswordForm(request.POST)
+        needs_code = application.merchant.user_id is not None
+        key = attempt_key(request, "reset-code", reference)
+        if needs_code and attempts_exhausted(key, APPLY_LIMIT):
+            messages.error(request, _("Bạn đã thử quá nhiều lần. Hãy thử lại sau một giờ."))
+            return redirect("merchants:application-detail", reference=reference)
+        form = VendorPasswordForm(request.POST, needs_code=needs_code)
         try:
             if not form.is_valid():
-                raise ValidationError(form.errors["password"])
-            user = merchant_password_set(merchant=application.merchant, password=form.cleaned_data["password"])
+                raise ValidationError([e for errors in form.errors.values() for e in errors])
+            user = merchant_password_set(
+                merchant=application.merchant,
+                password=form.cleaned_data["password"],
+                reset_code=form.cleaned_data.get("reset_code", ""),
+            )
         except ValidationError as exc:
+            if needs_code:
+                attempt_count(key)
             messages.error(request, " ".join(exc.messages))
             return redirect("merchants:application-detail", reference=reference)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
@@ -201,24 +216,31 @@ def _password_unset(merchant: Merchant) -> bool:
 
 
 class VendorPasswordResetView(PermissionRequiredMixin, View):
-    """An organiser clears a vendor's forgotten password; the vendor sets a new one from their
+    """An organiser of the stall's area clears a vendor's forgotten password and is shown a
+    one-time code to hand over in person; the vendor sets a new password with it from their
     application page (opened with reference and phone)."""
 
     permission_required = "merchants.review_application"
 
     def post(self, request, reference):
         application = get_object_or_404(
-            Application.objects.select_related("merchant__user", "stall"), reference=reference
+            Application.objects.select_related("merchant__user", "stall"),
+            reference=reference,
+            stall__market__in=organiser_markets(request.user),
         )
-        _check_may_act_for(request, application)
-        merchant_password_reset(merchant=application.merchant, actor=request.user)
+        try:
+            code = merchant_password_reset(merchant=application.merchant, actor=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("merchants:application-detail", reference=reference)
         messages.success(
             request,
             _(
-                "Đã xoá mật khẩu của %(name)s. Hướng dẫn tiểu thương mở “Tra cứu hồ sơ” bằng mã %(ref)s "
-                "và số điện thoại của mình để đặt mật khẩu mới."
+                "Đã xoá mật khẩu của %(name)s. Mã đặt lại: %(code)s (dùng được %(hours)s giờ). Đưa mã tận tay "
+                "tiểu thương; họ mở “Tra cứu hồ sơ” bằng mã hồ sơ %(ref)s và số điện thoại, rồi nhập mã này "
+                "cùng mật khẩu mới."
             )
-            % {"name": application.merchant.name, "ref": reference},
+            % {"name": application.merchant.name, "code": code, "hours": RESET_CODE_HOURS, "ref": reference},
         )
         return redirect("merchants:application-detail", reference=reference)
 

@@ -1,14 +1,14 @@
 import datetime
 
 from celery import shared_task
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from .volume import cooperative_volume_rebuild
 
 
-@shared_task(bind=True, max_retries=3, retry_backoff=True, acks_late=True)
-def cooperative_volume_rebuild_task(self, day_iso: str, cooperative_ids: list[int] | None = None) -> int:
+@shared_task(autoretry_for=(DatabaseError,), max_retries=3, retry_backoff=True, acks_late=True)
+def cooperative_volume_rebuild_task(day_iso: str, cooperative_ids: list[int] | None = None) -> int:
     return cooperative_volume_rebuild(day=datetime.date.fromisoformat(day_iso), cooperative_ids=cooperative_ids)
 
 

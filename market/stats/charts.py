@@ -8,6 +8,7 @@ from the page's CSS (``.chart .bar`` and so on), so print styles apply.
 import datetime
 from decimal import Decimal
 
+from django.utils.formats import number_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -25,11 +26,14 @@ def _num(value) -> float | None:
 
 
 def _fmt(value) -> str:
+    """A figure as the page's language writes it (1.234 / 45,6 in Vietnamese)."""
+    if value is None:
+        return "—"
     if isinstance(value, Suppressed):
         return str(value)
     if isinstance(value, Decimal):
-        return f"{value:.1f}".replace(".", ",")
-    return f"{value:,}".replace(",", ".")
+        return number_format(value, 1, use_l10n=True, force_grouping=True)
+    return number_format(value, use_l10n=True, force_grouping=True)
 
 
 def bars(table: Table, value: str, *, label: str = "label", maximum: float | None = None, target=None) -> SafeString:

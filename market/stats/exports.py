@@ -57,12 +57,24 @@ def _csv_text(value, kind: str) -> str:
     value = _cell(value, kind)
     if isinstance(value, datetime.date):
         return value.isoformat()
-    return str(value)
+    return str(_text(value))
+
+
+def _sheet_title(title: str) -> str:
+    """Excel refuses \\ / ? * [ ] : in sheet names and more than 31 characters."""
+    return "".join("-" if ch in "\\/?*[]:" else ch for ch in title)[:31]
+
+
+def _text(value):
+    """Text that a spreadsheet would run as a formula (=, +, -, @) is kept as text."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value
 
 
 def table_xlsx(table: Table, f: Filters) -> bytes:
     book = Workbook(write_only=True)
-    sheet = book.create_sheet(str(table.title)[:31])
+    sheet = book.create_sheet(_sheet_title(str(table.title)))
     bold = Font(bold=True)
     header = []
     for column in table.columns:
@@ -73,7 +85,7 @@ def table_xlsx(table: Table, f: Filters) -> bytes:
     for row in table.rows:
         cells = []
         for column in table.columns:
-            cell = WriteOnlyCell(sheet, value=_cell(row.get(column.key), column.kind))
+            cell = WriteOnlyCell(sheet, value=_text(_cell(row.get(column.key), column.kind)))
             if column.kind == "date":
                 cell.number_format = "DD/MM/YYYY"
             elif column.kind == "money":

@@ -12,6 +12,7 @@ from ocop_catalog.models import Cooperative
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 5 * 366  # a period over 5 years is refused
+EARLIEST = datetime.date(2020, 1, 1)  # no figures before; also keeps date arithmetic in range
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,13 @@ class StatsFilterForm(forms.Form):
         data = super().clean()
         today = timezone.localdate()
         last = data.get("date_to") or today
-        first = data.get("date_from") or last - datetime.timedelta(days=DEFAULT_DAYS - 1)
+        if last > today:
+            raise forms.ValidationError(_("Ngày kết thúc ở tương lai; hãy chọn đến hôm nay."), code="future")
+        if last < EARLIEST or (data.get("date_from") and data["date_from"] < EARLIEST):
+            raise forms.ValidationError(
+                _("Không có số liệu trước ngày %(day)s.") % {"day": f"{EARLIEST:%d/%m/%Y}"}, code="too_early"
+            )
+        first = data.get("date_from") or max(last - datetime.timedelta(days=DEFAULT_DAYS - 1), EARLIEST)
         if first > last:
             raise forms.ValidationError(_("Ngày bắt đầu đứng sau ngày kết thúc."), code="reversed")
         if (last - first).days + 1 > MAX_DAYS:

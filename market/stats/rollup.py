@@ -28,10 +28,16 @@ def market_facts_rebuild(*, day: datetime.date, market_ids: list[int] | None = N
     """Recompute ``day`` for these markets (all when None). Returns the number of rows written."""
     start, end = local_day_bounds(day)
     with transaction.atomic():
+        if market_ids is not None and not MarketDailyFacts.objects.filter(day=day).exists():
+            # The first rebuild of a day covers every market, so that a day's rows are
+            # either all there or not yet there (the dashboard falls back a day then).
+            market_ids = None
         markets = Market.objects.select_for_update().order_by("pk")
         if market_ids is not None:
             markets = markets.filter(pk__in=market_ids)
-        ids = list(markets.values_list("pk", flat=True))
+        asked = list(markets.values_list("pk", "created_at"))
+        # A market added later has no row for the days before it existed.
+        ids = [pk for pk, created in asked if created < end]
         in_markets = {"stall__market_id__in": ids}
 
         registered = _by_market(
@@ -101,9 +107,10 @@ def market_facts_rebuild(*, day: datetime.date, market_ids: list[int] | None = N
             )
             for m in ids
         ]
-        MarketDailyFacts.objects.filter(day=day, market_id__in=ids).delete()
+        everyone = [pk for pk, _created in asked]
+        MarketDailyFacts.objects.filter(day=day, market_id__in=everyone).delete()
         MarketDailyFacts.objects.bulk_create(rows)
-        AgentDailyOnboarding.objects.filter(day=day, market_id__in=ids).delete()
+        AgentDailyOnboarding.objects.filter(day=day, market_id__in=everyone).delete()
         AgentDailyOnboarding.objects.bulk_create(
             AgentDailyOnboarding(
                 market_id=a["stall__market_id"], agent_id=a["submitted_by_id"], day=day, applications=a["n"]

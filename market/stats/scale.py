@@ -94,6 +94,7 @@ class ScaleSeeder:
                 province_code=self.province_code,
                 commune_code=self.communes[n % len(self.communes)],
                 declared_stalls=STALLS_PER_MARKET + rng.randrange(0, 40),
+                created_at=datetime.datetime.combine(self.first_day, datetime.time.min, tzinfo=self.tz),
             )
             for n in range(n_markets)
         )

@@ -6,7 +6,7 @@ import datetime
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Max, Q, Sum
 from django.utils.translation import gettext as _
 
 from market import geo
@@ -15,7 +15,7 @@ from payments.gateways import gateway_for
 
 from .forms import Filters
 from .models import AgentDailyOnboarding, MarketDailyFacts, ProvinceTarget
-from .tables import Column, Table, rate, vendors
+from .tables import SUPPRESSED, Column, Table, protect_groups, rate, vendors
 
 
 def _markets_q(f: Filters, prefix: str = "market__") -> Q:
@@ -51,15 +51,38 @@ def _adoption_columns(first: Column) -> list[Column]:
 
 
 def _adoption_row(label: str, sums: dict, declared: int) -> dict:
-    row = {"label": label, "declared": declared, **{k: vendors(sums.get(k) or 0) for k in ADOPTION_COUNTS}}
-    row["rate"] = rate(row["qr_live"], declared)
-    return row
+    return {"label": label, "declared": declared, **{k: vendors(sums.get(k) or 0) for k in ADOPTION_COUNTS}}
 
 
-def adoption_facts(f: Filters) -> list[MarketDailyFacts]:
-    """Each market's facts at the end of the period (one query)."""
+def _with_rates(rows: list[dict], *groupings) -> list[dict]:
+    protect_groups(rows, ADOPTION_COUNTS, [*groupings, lambda r: None])
+    for row in rows:
+        row["rate"] = rate(row["qr_live"], row["declared"])
+    return rows
+
+
+FALLBACK_DAYS = 2
+
+
+def snapshot_day(f: Filters) -> datetime.date | None:
+    """The day the period's market state is read from: its last day, or, when that day's
+    rows are not built yet (just after midnight, or a missed nightly run), the latest of the
+    two days before it (one query)."""
+    return (
+        MarketDailyFacts.objects.filter(
+            _markets_q(f), day__lte=f.last, day__gte=f.last - datetime.timedelta(days=FALLBACK_DAYS)
+        )
+        .aggregate(day=Max("day"))
+        .get("day")
+    )
+
+
+def adoption_facts(f: Filters, day: datetime.date | None) -> list[MarketDailyFacts]:
+    """Each market's facts at the end of ``day`` (one query)."""
+    if day is None:
+        return []
     return list(
-        MarketDailyFacts.objects.filter(_markets_q(f), day=f.last)
+        MarketDailyFacts.objects.filter(_markets_q(f), day=day)
         .select_related("market")
         .order_by("market__province_code", "market__commune_code", "market__name")
     )
@@ -68,27 +91,37 @@ def adoption_facts(f: Filters) -> list[MarketDailyFacts]:
 def adoption_by_market(facts: list[MarketDailyFacts]) -> Table:
     rows = []
     for fact in facts:
-        row = _adoption_row(
-            fact.market.name, {k: getattr(fact, k) for k in ADOPTION_COUNTS}, fact.market.declared_stalls
-        )
+        counts = {k: getattr(fact, k) for k in ADOPTION_COUNTS}
+        row = _adoption_row(fact.market.name, counts, fact.market.declared_stalls)
         row["kind"] = fact.market.get_kind_display()
         row["commune"] = fact.market.commune_name
+        row["_commune"], row["_province"] = fact.market.commune_code, fact.market.province_code
         rows.append(row)
     columns = _adoption_columns(Column("label", _("Chợ / tuyến phố"), "text"))
     columns[1:1] = [Column("kind", _("Loại"), "text"), Column("commune", _("Xã/phường"), "text")]
+    rows = _with_rates(rows, lambda r: r["_commune"], lambda r: r["_province"])
     return Table("markets", _("Tỷ lệ dùng QR theo chợ, tuyến phố"), columns, rows)
 
 
-def _adoption_rollup(facts, key, label, table_key, title, unit) -> Table:
+def _adoption_rollup(facts, key, label, table_key, title, unit, parent) -> Table:
     sums: dict = defaultdict(lambda: defaultdict(int))
+    parents = {}
     for fact in facts:
-        group = sums[key(fact.market)]
+        code = key(fact.market)
+        parents[code] = parent(fact.market)
+        group = sums[code]
         group["declared"] += fact.market.declared_stalls
         for k in ADOPTION_COUNTS:
             group[k] += getattr(fact, k)
-    rows = [_adoption_row(label(code), group, group["declared"]) for code, group in sums.items()]
+    rows = []
+    for code, group in sums.items():
+        row = _adoption_row(label(code), group, group["declared"])
+        row["_group"] = parents[code]
+        rows.append(row)
     rows.sort(key=lambda r: r["label"])
-    return Table(table_key, title, _adoption_columns(Column("label", unit, "text")), rows)
+    return Table(
+        table_key, title, _adoption_columns(Column("label", unit, "text")), _with_rates(rows, lambda r: r["_group"])
+    )
 
 
 def adoption_by_commune(facts) -> Table:
@@ -99,6 +132,7 @@ def adoption_by_commune(facts) -> Table:
         "communes",
         _("Tỷ lệ dùng QR theo xã/phường"),
         _("Xã/phường"),
+        lambda m: m.province_code,
     )
 
 
@@ -110,6 +144,7 @@ def adoption_by_province(facts) -> Table:
         "provinces",
         _("Tỷ lệ dùng QR theo tỉnh/thành phố"),
         _("Tỉnh/thành phố"),
+        lambda m: None,
     )
 
 
@@ -127,9 +162,12 @@ def period_ends(f: Filters) -> list[datetime.date]:
     return ends
 
 
-def adoption_trend(f: Filters, target: int | None = None) -> Table:
-    """Adoption at the end of each week or month (one query), against the province's target."""
+def adoption_trend(f: Filters, target: int | None = None, snapshot: datetime.date | None = None) -> Table:
+    """Adoption at the end of each week or month (one query), against the province's target;
+    the last point is read from ``snapshot`` (see ``snapshot_day``)."""
     ends = period_ends(f)
+    if snapshot and ends and snapshot < ends[-1]:
+        ends[-1] = snapshot
     sums = {
         row["day"]: row
         for row in MarketDailyFacts.objects.filter(_markets_q(f), day__in=ends)
@@ -184,6 +222,14 @@ def province_target(f: Filters) -> int | None:
     )
 
 
+def _hide_with_n(row: dict, key: str) -> dict:
+    """A hidden count of applications hides the count beside it too: “2 days” next to “< 3”
+    applications would give it away."""
+    if row["n"] is SUPPRESSED:
+        row[key] = SUPPRESSED
+    return row
+
+
 def onboarding_by_agent(f: Filters) -> tuple[Table, Table]:
     """Applications sent by each field agent, and per camp day (one query)."""
     rows = list(
@@ -204,13 +250,19 @@ def onboarding_by_agent(f: Filters) -> tuple[Table, Table]:
         "agents",
         _("Hồ sơ do tổ công nghệ số đăng ký hộ, theo người"),
         [Column("label", _("Người đăng ký hộ"), "text"), Column("days", _("Số ngày")), Column("n", _("Số hồ sơ"))],
-        [{"label": k, "days": len(v["days"]), "n": vendors(v["n"])} for k, v in sorted(per_agent.items())],
+        [
+            _hide_with_n({"label": k, "days": len(v["days"]), "n": vendors(v["n"])}, "days")
+            for k, v in sorted(per_agent.items())
+        ],
     )
     days = Table(
         "camp_days",
         _("Hồ sơ đăng ký hộ theo ngày (ngày ra quân)"),
         [Column("label", _("Ngày"), "date"), Column("agents", _("Số người")), Column("n", _("Số hồ sơ"))],
-        [{"label": k, "agents": len(v["agents"]), "n": vendors(v["n"])} for k, v in sorted(per_day.items())],
+        [
+            _hide_with_n({"label": k, "agents": len(v["agents"]), "n": vendors(v["n"])}, "agents")
+            for k, v in sorted(per_day.items())
+        ],
     )
     return agents, days
 
@@ -366,7 +418,8 @@ def ocop_products(f: Filters) -> Table:
 
 def dashboard(f: Filters) -> dict:
     """Everything the dashboard shows, as tables (and the cashless share)."""
-    facts = adoption_facts(f)
+    snapshot = snapshot_day(f)
+    facts = adoption_facts(f, snapshot)
     target = province_target(f)
     agents, camp_days = onboarding_by_agent(f)
     methods, cashless_share = payment_mix(f)
@@ -375,8 +428,9 @@ def dashboard(f: Filters) -> dict:
         "markets": markets,
         "communes": adoption_by_commune(facts),
         "provinces": adoption_by_province(facts),
-        "trend": adoption_trend(f, target),
+        "trend": adoption_trend(f, target, snapshot),
         "target": target,
+        "snapshot": snapshot,
         "agents": agents,
         "camp_days": camp_days,
         "cooperatives": cooperative_volume(f),
@@ -400,13 +454,27 @@ def _headline(facts) -> dict:
     }
 
 
+TABLE_KEYS = (
+    "markets",
+    "communes",
+    "provinces",
+    "trend",
+    "agents",
+    "camp_days",
+    "cooperatives",
+    "daily",
+    "methods",
+    "ocop",
+)
+
+
 def table(key: str, f: Filters) -> Table | None:
     """One table by its key (for exports), or None for an unknown key."""
     builders = {
-        "markets": lambda: adoption_by_market(adoption_facts(f)),
-        "communes": lambda: adoption_by_commune(adoption_facts(f)),
-        "provinces": lambda: adoption_by_province(adoption_facts(f)),
-        "trend": lambda: adoption_trend(f, province_target(f)),
+        "markets": lambda: adoption_by_market(adoption_facts(f, snapshot_day(f))),
+        "communes": lambda: adoption_by_commune(adoption_facts(f, snapshot_day(f))),
+        "provinces": lambda: adoption_by_province(adoption_facts(f, snapshot_day(f))),
+        "trend": lambda: adoption_trend(f, province_target(f), snapshot_day(f)),
         "agents": lambda: onboarding_by_agent(f)[0],
         "camp_days": lambda: onboarding_by_agent(f)[1],
         "cooperatives": lambda: cooperative_volume(f),

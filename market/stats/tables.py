@@ -1,6 +1,7 @@
 """A statistics table: one shape for the page, the CSV and the XLSX, with the privacy rule
 applied once, where the cells are made."""
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -40,6 +41,29 @@ def rate(part, whole: int):
     if not whole:
         return None
     return (Decimal(part) * 100 / whole).quantize(Decimal("0.1"))
+
+
+def protect_groups(rows: list[dict], keys, groupings) -> None:
+    """Secondary suppression. The rows of a group (the markets of one commune, of one
+    province, of the whole view) add up to a total shown elsewhere, so one hidden cell in a
+    group could be worked out by subtraction. In each group and column with exactly one
+    hidden cell, the smallest other non-zero cell is hidden too; repeated over every
+    grouping until nothing changes."""
+    changed = True
+    while changed:
+        changed = False
+        for group in groupings:
+            members_of = defaultdict(list)
+            for row in rows:
+                members_of[group(row)].append(row)
+            for members in members_of.values():
+                for key in keys:
+                    if sum(1 for r in members if r.get(key) is SUPPRESSED) != 1:
+                        continue
+                    shown = [r for r in members if isinstance(r.get(key), int) and r[key] > 0]
+                    if shown:
+                        min(shown, key=lambda r: r[key])[key] = SUPPRESSED
+                        changed = True
 
 
 @dataclass

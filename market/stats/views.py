@@ -34,7 +34,12 @@ class StatisticsAccessMixin(LoginRequiredMixin):
 
     def read_filters(self):
         """The filters asked for; a malformed one is named in Vietnamese and the default view shown."""
-        self.form = StatsFilterForm(self.request.GET or None, area=self.area)
+        data = self.request.GET.copy() or None
+        if data and "update_communes" in data:
+            # The province changed: the commune chosen before may not be in it; start the list afresh.
+            data.pop("commune", None)
+            data.pop("update_communes", None)
+        self.form = StatsFilterForm(data, area=self.area)
         if not self.form.is_bound:
             return StatsFilterForm.default(self.area)
         if self.form.is_valid():

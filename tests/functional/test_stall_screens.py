@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
@@ -361,29 +363,40 @@ def test_organiser_clears_a_forgotten_password_and_the_vendor_sets_a_new_one(cli
     )
     login = {"phone": FORM["phone"], "password": "rau-sach-2025"}
     assert type(client)().post(reverse("merchants:vendor-login"), login).status_code == 302
-    # Forgotten: the organiser clears it; the old password stops working.
+    # Forgotten: the organiser clears it and gets a one-time code; the old password stops working.
     assert "Xoá mật khẩu để tiểu thương đặt lại" in organiser.get(detail).content.decode()
-    organiser.post(reverse("merchants:vendor-password-reset", kwargs={"reference": application.reference}))
+    reset = reverse("merchants:vendor-password-reset", kwargs={"reference": application.reference})
+    shown = organiser.post(reset, follow=True).content.decode()
+    code = re.search(r"Mã đặt lại: (\d{6})", shown).group(1)
     assert type(client)().post(reverse("merchants:vendor-login"), login).status_code == 200
-    # On a new phone the vendor opens the application by reference and phone and sets a new one.
+    # On a new phone the vendor opens the application by reference and phone; without the code,
+    # or with a wrong one, no password is set (whoever else holds the reference cannot take over).
     phone = type(client)()
     phone.post(reverse("merchants:application-lookup"), {"reference": application.reference, "phone": FORM["phone"]})
-    assert "Đặt mật khẩu" in phone.get(detail).content.decode()
-    phone.post(
-        reverse("merchants:vendor-password", kwargs={"reference": application.reference}),
-        {"password": "mat-khau-moi-7"},
-    )
-    assert (
-        type(client)().post(reverse("merchants:vendor-login"), {**login, "password": "mat-khau-moi-7"}).status_code
-        == 302
-    )
-    # Vendors and field agents cannot clear anyone's password; the new one keeps working.
-    reset = reverse("merchants:vendor-password-reset", kwargs={"reference": application.reference})
+    page = phone.get(detail).content.decode()
+    assert "Đặt mật khẩu" in page and "Mã đặt lại" in page
+    set_password = reverse("merchants:vendor-password", kwargs={"reference": application.reference})
+    wrong = "000000" if code != "000000" else "111111"
+    for attempt in ({"password": "ke-gian-2025"}, {"password": "ke-gian-2025", "reset_code": wrong}):
+        response = phone.post(set_password, attempt, follow=True)
+        assert "Mã đặt lại không đúng" in response.content.decode() or "bắt buộc" in response.content.decode()
+        assert (
+            type(client)().post(reverse("merchants:vendor-login"), {**login, "password": "ke-gian-2025"}).status_code
+            == 200
+        )
+    phone.post(set_password, {"password": "mat-khau-moi-7", "reset_code": code})
+    new_login = {**login, "password": "mat-khau-moi-7"}
+    assert type(client)().post(reverse("merchants:vendor-login"), new_login).status_code == 302
+    # The code is used up.
+    from merchants.models import Merchant
+
+    assert Merchant.objects.get().reset_code_hash == ""
+    # Vendors, field agents and another province's organiser cannot clear anyone's password.
     assert phone.post(reset).status_code == 403  # logged in as the vendor now
     agent = type(client)()
     agent.force_login(with_perm("onboard_vendors"))
     assert agent.post(reset).status_code == 403
-    assert (
-        type(client)().post(reverse("merchants:vendor-login"), {**login, "password": "mat-khau-moi-7"}).status_code
-        == 302
-    )
+    hanoi = type(client)()
+    hanoi.force_login(with_perm("review_application", province_code=1))
+    assert hanoi.post(reset).status_code == 404
+    assert type(client)().post(reverse("merchants:vendor-login"), new_login).status_code == 302

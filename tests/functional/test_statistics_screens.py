@@ -123,13 +123,18 @@ def test_cooperative_staff_vendors_and_strangers_get_no_statistics(client, provi
     [
         ({"market": "khong-co"}, "Không có chợ này trong địa bàn của bạn."),
         ({"date_from": "2026-05-01", "date_to": "2026-04-01"}, "Ngày bắt đầu đứng sau ngày kết thúc."),
-        ({"date_from": "2019-01-01", "date_to": "2026-01-01"}, "Kỳ thống kê dài quá 5 năm"),
+        ({"date_from": "2020-01-02", "date_to": "2026-01-10"}, "Kỳ thống kê dài quá 5 năm"),
         ({"date_from": "ngày mai"}, "Nhập một ngày hợp lệ."),
         ({"province": "1"}, "Hãy chọn một lựa chọn hợp lệ."),
         ({"province": "14", "commune": "4"}, "Hãy chọn một lựa chọn hợp lệ."),
         ({"cooperative": "999999"}, "Không có hợp tác xã này trong địa bàn của bạn."),
         ({"compare": "2001-01-01"}, "Ngày so sánh phải nằm trong kỳ thống kê."),
         ({"grain": "decade"}, "Hãy chọn một lựa chọn hợp lệ."),
+        ({"date_to": "9999-12-31"}, "Ngày kết thúc ở tương lai"),
+        ({"date_from": "9999-12-01", "date_to": "9999-12-30"}, "Ngày kết thúc ở tương lai"),
+        ({"date_to": "0001-01-05"}, "Không có số liệu trước ngày 01/01/2020."),
+        ({"date_from": "1999-01-01"}, "Không có số liệu trước ngày 01/01/2020."),
+        ({"province": "999"}, "Hãy chọn một lựa chọn hợp lệ."),
     ],
 )
 def test_malformed_filters_get_a_vietnamese_message_and_the_default_view(client, province, query, message):
@@ -211,3 +216,56 @@ def test_dashboard_is_light_and_has_no_third_party_assets(client, province):
     html = response.content.decode()
     assert len(gzip.compress(response.content)) < 150_000
     assert "<svg" in html and "http://" not in html.replace("http://www.w3.org", "") and "https://" not in html
+
+
+@pytest.mark.parametrize("extension", ["csv", "xlsx"])
+def test_every_table_exports_in_both_formats(client, province, extension):
+    from market.stats.selectors import TABLE_KEYS
+
+    client.force_login(UserFactory(is_superuser=True))
+    for key in TABLE_KEYS:
+        response = client.get(reverse("stats:export", kwargs={"table": key, "extension": extension}))
+        assert response.status_code == 200, key
+        if extension == "xlsx":
+            assert load_workbook(io.BytesIO(response.content)).active.max_row >= 1
+
+
+def test_a_superuser_asking_for_an_unknown_province_gets_a_message_not_a_500(client, province):
+    client.force_login(UserFactory(is_superuser=True))
+    response = client.get(DASHBOARD, {"province": "999", "commune": "1"})
+    assert response.status_code == 200 and "Hãy chọn một lựa chọn hợp lệ." in response.content.decode()
+    market_form = client.post(
+        reverse("merchants:market-add"), {"name": "X", "province_code": "999", "update_communes": "1"}
+    )
+    assert market_form.status_code == 200
+
+
+def test_a_market_name_that_looks_like_a_formula_is_exported_as_text(client, province):
+    market = Market.objects.get(slug="to-hieu")
+    market.name = '=HYPERLINK("http://x")'
+    market.save()
+    client.force_login(organiser())
+    sheet = load_workbook(
+        io.BytesIO(client.get(reverse("stats:export", kwargs={"table": "markets", "extension": "xlsx"})).content)
+    ).active
+    cell = next(c for c in sheet["A"] if c.value and "HYPERLINK" in str(c.value))
+    assert cell.data_type == "s" and cell.value.startswith("'=")
+    text = client.get(reverse("stats:export", kwargs={"table": "markets", "extension": "csv"})).content.decode(
+        "utf-8-sig"
+    )
+    assert "'=HYPERLINK" in text
+
+
+def test_english_pages_write_numbers_the_english_way(client, province):
+    client.force_login(organiser())
+    client.cookies["django_language"] = "en"
+    html = client.get(DASHBOARD, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "QR adoption by market and street" in html and "33.3 %" in html
+
+
+def test_changing_the_province_reloads_the_communes_without_losing_the_other_filters(client, province):
+    client.force_login(UserFactory(is_superuser=True))
+    query = {"province": "1", "commune": str(OTHER_COMMUNE), "grain": "month", "update_communes": "1"}
+    html = client.get(DASHBOARD, query).content.decode()
+    assert "Đang hiển thị mặc định" not in html and 'value="4"' in html  # Ba Đình offered
+    assert visible(html.split("</details>", 1)[1]) == {"Chợ Ba Đình", "HTX Ba Đình"}

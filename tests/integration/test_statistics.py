@@ -15,7 +15,14 @@ from market.areas import Area
 from market.stats.forms import Filters
 from market.stats.models import MarketDailyFacts
 from market.stats.rollup import market_facts_rebuild
-from market.stats.selectors import adoption_by_market, adoption_facts, cooperative_volume, dashboard, payment_mix
+from market.stats.selectors import (
+    adoption_by_market,
+    adoption_facts,
+    cooperative_volume,
+    dashboard,
+    payment_mix,
+    snapshot_day,
+)
 from market.stats.tables import SUPPRESSED
 from merchants.models import IssuedQR, Market, StallPayment
 from merchants.services import merchant_account_change
@@ -51,7 +58,7 @@ def street():
         ),
     }
     n = 0
-    for slug, live in (("centre", 5), ("chieng-an", 2), ("hanoi", 4)):
+    for slug, live in (("centre", 5), ("chieng-an", 3), ("hanoi", 4)):
         for k in range(live + 1):
             n += 1
             # The last of each market is only submitted (registered, not approved).
@@ -60,6 +67,7 @@ def street():
     from merchants.models import Application
 
     ten_days_ago = local(today - datetime.timedelta(days=10))
+    Market.objects.update(created_at=local(today - datetime.timedelta(days=60)))
     Application.objects.update(created_at=ten_days_ago, reviewed_at=ten_days_ago)
     IssuedQR.objects.update(issued_at=ten_days_ago)
     return markets
@@ -102,7 +110,7 @@ def test_adoption_equals_an_independent_count_for_each_filter(street, area, mark
         area=area,
         market=Market.objects.get(slug=market_slug) if market_slug else None,
     )
-    table = adoption_by_market(adoption_facts(f))
+    table = adoption_by_market(adoption_facts(f, snapshot_day(f)))
     got = {row["label"]: (row["qr_live"], row["registered"], row["rate"]) for row in table.rows}
     assert set(got) == names
     truth = expected_adoption(today, Market.objects.filter(name__in=names))
@@ -117,20 +125,26 @@ def test_adoption_equals_an_independent_count_for_each_filter(street, area, mark
         assert got[market.name] == (shown(live), shown(registered), rate)
     # A period ending before the stalls were approved shows none of them.
     before = Filters(first=today - datetime.timedelta(days=40), last=today - datetime.timedelta(days=11), area=area)
-    assert all(row["qr_live"] == 0 for row in adoption_by_market(adoption_facts(before)).rows)
+    assert all(row["qr_live"] == 0 for row in adoption_by_market(adoption_facts(before, snapshot_day(before))).rows)
 
 
 def test_fewer_than_three_vendors_is_never_shown(street):
+    # One of Chiềng An's three QRs was revoked (and not re-issued) a week ago: two are left.
+    revoked = IssuedQR.objects.filter(stall__market=street["chieng-an"]).first()
+    IssuedQR.objects.filter(pk=revoked.pk).update(revoked_at=local(timezone.localdate() - datetime.timedelta(days=7)))
     rebuild()
     today = timezone.localdate()
     data = dashboard(Filters(first=today - datetime.timedelta(days=29), last=today, area=Area(14)))
     small = next(r for r in data["markets"].rows if r["label"] == "Chợ Chiềng An")
-    assert small["qr_live"] is SUPPRESSED and small["rate"] is SUPPRESSED and small["approved"] is SUPPRESSED
+    assert small["qr_live"] is SUPPRESSED and small["rate"] is SUPPRESSED and small["approved"] == 3
     assert data["markets"].has_suppressed
-    # Rolled up per commune the same rule holds; the province total (7 stalls) is shown.
+    # Rolled up per commune the same rule holds. The province total (7 stalls) is shown, so
+    # the other commune and the other market are hidden too: 7 − 5 would give the 2 away.
     communes = {r["label"]: r["qr_live"] for r in data["communes"].rows}
-    assert communes == {"Phường Chiềng An": SUPPRESSED, "Phường Tô Hiệu": 5}
+    assert communes == {"Phường Chiềng An": SUPPRESSED, "Phường Tô Hiệu": SUPPRESSED}
+    assert next(r for r in data["markets"].rows if r["label"] == "Chợ Trung tâm")["qr_live"] is SUPPRESSED
     assert [r["qr_live"] for r in data["provinces"].rows] == [7]
+    assert data["headline"]["qr_live"] == 7
 
 
 def test_a_revoked_qr_leaves_the_count_and_past_days_keep_their_state(street):
@@ -310,3 +324,26 @@ def test_days_split_at_vietnamese_midnight(orders):
     assert by_day[today] == 1
     assert by_day[today - datetime.timedelta(days=3)] == 1
     assert by_day[today - datetime.timedelta(days=2)] == 1
+
+
+def test_a_market_added_later_has_no_rows_before_it_existed(street):
+    today = timezone.localdate()
+    Market.objects.filter(slug="hanoi").update(created_at=local(today - datetime.timedelta(days=2)))
+    rebuild()
+    days = sorted(MarketDailyFacts.objects.filter(market=street["hanoi"]).values_list("day", flat=True))
+    assert days == [today - datetime.timedelta(days=n) for n in (2, 1, 0)]
+
+
+def test_just_after_midnight_the_dashboard_reads_yesterday_until_today_is_built(street):
+    today = timezone.localdate()
+    rebuild()
+    MarketDailyFacts.objects.filter(day=today).delete()  # the nightly rebuild has not run yet
+    f = Filters(first=today - datetime.timedelta(days=29), last=today, area=Area(14))
+    data = dashboard(f)
+    assert data["snapshot"] == today - datetime.timedelta(days=1)
+    assert {r["label"]: r["qr_live"] for r in data["markets"].rows} == {"Chợ Trung tâm": 5, "Chợ Chiềng An": 3}
+    assert data["trend"].rows[-1]["label"] == today - datetime.timedelta(days=1)
+    # One event today rebuilds every market for today, not only its own: never half a day.
+    market_facts_rebuild(day=today, market_ids=[street["centre"].pk])
+    assert MarketDailyFacts.objects.filter(day=today).count() == 3
+    assert dashboard(f)["snapshot"] == today

@@ -1,6 +1,8 @@
 import datetime
 from decimal import Decimal
 
+from django.utils import translation
+
 from market.areas import Area
 from market.stats.charts import bars, line
 from market.stats.forms import Filters
@@ -40,12 +42,31 @@ def test_bar_chart_draws_a_bar_per_row_escapes_names_and_writes_suppressed_cells
         [Column("label", "Chợ", "text"), Column("rate", "%", "percent")],
         [{"label": "Chợ <b>A</b>", "rate": Decimal("40.0")}, {"label": "Chợ B", "rate": SUPPRESSED}],
     )
-    svg = bars(table, "rate", maximum=100, target=80)
+    with translation.override("vi"):
+        svg = bars(table, "rate", maximum=100, target=80)
     assert svg.count("<rect") == 1 and "&lt;b&gt;" in svg and "&lt; 3" in svg and 'class="target"' in svg
     assert bars(Table("t", "x", [], []), "rate") == ""
 
 
 def test_line_chart_has_a_point_per_day_and_the_target_line():
     rows = [{"label": datetime.date(2026, 11, d), "rate": Decimal(d), "target": 80} for d in range(1, 11)]
-    svg = line(Table("t", "x", [], rows), "rate", target="target", percent=True)
+    with translation.override("vi"):
+        svg = line(Table("t", "x", [], rows), "rate", target="target", percent=True)
     assert svg.count("<circle") == 10 and "Mục tiêu 80%" in svg and "01/11" in svg
+
+
+def test_secondary_suppression_hides_the_next_smallest_cell_of_a_group_with_one_hidden_cell():
+    from market.stats.tables import protect_groups
+
+    rows = [
+        {"label": "A", "c": 1, "n": vendors(2)},
+        {"label": "B", "c": 1, "n": 4},
+        {"label": "C", "c": 1, "n": 9},
+        {"label": "D", "c": 2, "n": 5},
+    ]
+    protect_groups(rows, ["n"], [lambda r: r["c"], lambda r: None])
+    assert [r["n"] for r in rows] == [SUPPRESSED, SUPPRESSED, 9, 5]
+    # A group whose only non-zero cell is the hidden one needs nothing more: its total is hidden too.
+    alone = [{"c": 1, "n": SUPPRESSED}, {"c": 1, "n": 0}]
+    protect_groups(alone, ["n"], [lambda r: r["c"]])
+    assert [r["n"] for r in alone] == [SUPPRESSED, 0]

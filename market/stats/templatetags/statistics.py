@@ -2,6 +2,7 @@ import datetime
 from decimal import Decimal
 
 from django import template
+from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
@@ -11,13 +12,10 @@ from market.stats.tables import Suppressed
 register = template.Library()
 
 
-def _dots(number: int) -> str:
-    return f"{number:,}".replace(",", ".")
-
-
 @register.filter
 def stat_cell(value, kind: str = "int"):
-    """One statistics cell as Vietnamese readers write it: 1.234, 45,6 %, 125.000 ₫, 26/11/2026."""
+    """One statistics cell in the page's language: 1.234 and 45,6 % in Vietnamese (1,234 and
+    45.6 % in English); money always as 125.000 ₫; dates as 26/11/2026."""
     if value is None:
         return "—"
     if isinstance(value, Suppressed):
@@ -25,10 +23,10 @@ def stat_cell(value, kind: str = "int"):
     if kind == "money":
         return format_vnd(value)
     if kind in ("percent", "decimal"):
-        text = f"{Decimal(value):.1f}".replace(".", ",")
+        text = number_format(Decimal(value), 1, use_l10n=True, force_grouping=True)
         return f"{text} %" if kind == "percent" else text
     if isinstance(value, datetime.date):
         return value.strftime("%d/%m/%Y")
     if isinstance(value, int):
-        return _dots(value)
+        return number_format(value, use_l10n=True, force_grouping=True)
     return value

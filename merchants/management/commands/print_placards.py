@@ -35,5 +35,8 @@ class Command(BaseCommand):
         except OSError as exc:
             partial.unlink(missing_ok=True)
             raise CommandError(f"cannot write {out}: {exc.strerror}") from None
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
         placards_printed(qrs=qrs, layout=layout)
         self.stdout.write(f"{len(qrs)} placards written to {out}")
