@@ -23,7 +23,7 @@ SIZES = {
     "1m": {"orders": 1_000_000, "stalls": 20_000},
 }
 REQUESTS = 40
-SEED_VERSION = "1"  # bump when scale.py changes what it seeds
+SEED_VERSION = "2"  # bump when scale.py changes what it seeds
 
 
 def _pg_database(name: str) -> str | None:

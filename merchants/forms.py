@@ -56,7 +56,11 @@ class VendorApplicationForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
-    applications = forms.ModelMultipleChoiceField(queryset=None, widget=forms.CheckboxSelectMultiple)
+    applications = forms.ModelMultipleChoiceField(
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Hãy chọn ít nhất một hồ sơ trong bảng.")},
+    )
     action = forms.ChoiceField(choices=[("approve", _("Duyệt")), ("reject", _("Từ chối"))])
     reason = forms.CharField(label=_("Lý do từ chối (tiểu thương sẽ đọc)"), max_length=255, required=False)
 
@@ -80,7 +84,7 @@ class VendorPasswordForm(forms.Form):
     reset_code = forms.CharField(
         label=_("Mã đặt lại (ban quản lý chợ đưa cho bạn)"),
         required=False,
-        max_length=6,
+        max_length=12,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
     )
     password = forms.CharField(label=_("Mật khẩu mới (ít nhất 8 ký tự)"), widget=forms.PasswordInput, min_length=8)

@@ -251,11 +251,12 @@ def merchant_password_set(*, merchant: Merchant, password: str, reset_code: str 
     from django.contrib.auth.password_validation import validate_password
 
     if merchant.user_id is not None:
+        typed = "".join(reset_code.split())  # "718 286" is 718286
         valid = (
             merchant.reset_code_hash
             and merchant.reset_code_expires
             and merchant.reset_code_expires > timezone.now()
-            and check_password(reset_code.strip(), merchant.reset_code_hash)
+            and check_password(typed, merchant.reset_code_hash)
         )
         if not valid:
             raise ValidationError(_("Mã đặt lại không đúng hoặc đã hết hạn. Hãy hỏi ban quản lý chợ."))
@@ -445,6 +446,17 @@ def market_save(*, market: Market) -> Market:
             slug = f"{base}-{n}"
         market.slug = slug
     market.full_clean()
+    if market.pk:
+        issued = Stall.objects.filter(market=market, qrs__revoked_at__isnull=True, qrs__isnull=False).distinct().count()
+        if market.declared_stalls < issued:
+            raise ValidationError(
+                {
+                    "declared_stalls": _(
+                        "Chợ đã có %(n)s sạp được cấp mã QR; tổng số sạp khai báo không thể nhỏ hơn số đó."
+                    )
+                    % {"n": issued}
+                }
+            )
     market.save()
     market_facts_refresh(market.pk)
     return market

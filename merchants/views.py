@@ -228,6 +228,9 @@ class VendorPasswordResetView(PermissionRequiredMixin, View):
             reference=reference,
             stall__market__in=organiser_markets(request.user),
         )
+        if request.POST.get("confirm") != "yes":
+            messages.error(request, _("Hãy đánh dấu ô xác nhận trước khi xoá mật khẩu."))
+            return redirect("merchants:application-detail", reference=reference)
         try:
             code = merchant_password_reset(merchant=application.merchant, actor=request.user)
         except ValidationError as exc:
@@ -342,6 +345,9 @@ class ReviewView(PermissionRequiredMixin, TemplateView):
                 markets=organiser_markets(self.request.user), market_slug=self.request.GET.get("market") or None
             ),
             market=self.request.GET.get("market", ""),
+            market_in_area=organiser_markets(self.request.user)
+            .filter(slug=self.request.GET.get("market", ""))
+            .exists(),
             status=self.request.GET.get("status", Application.Status.SUBMITTED),
             **kwargs,
         )
@@ -353,7 +359,7 @@ class ReviewView(PermissionRequiredMixin, TemplateView):
         form = ReviewForm(request.POST, queryset=pending)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form), status=400)
-        done = 0
+        done = []
         for application in form.cleaned_data["applications"]:
             try:
                 if form.cleaned_data["action"] == "approve":
@@ -362,10 +368,16 @@ class ReviewView(PermissionRequiredMixin, TemplateView):
                     application_reject(
                         application=application, reviewer=request.user, reason=form.cleaned_data["reason"]
                     )
-                done += 1
+                done.append(application.reference)
             except ValidationError as exc:
                 messages.error(request, " ".join(exc.messages))
-        messages.success(request, _("Đã xử lý %(n)s hồ sơ.") % {"n": done})
+        if done:
+            text = (
+                _("Đã duyệt và cấp mã QR: %(refs)s.")
+                if form.cleaned_data["action"] == "approve"
+                else _("Đã từ chối: %(refs)s.")
+            )
+            messages.success(request, text % {"refs": ", ".join(done)})
         return redirect(request.get_full_path())
 
 

@@ -36,7 +36,9 @@ def _fmt(value) -> str:
     return number_format(value, use_l10n=True, force_grouping=True)
 
 
-def bars(table: Table, value: str, *, label: str = "label", maximum: float | None = None, target=None) -> SafeString:
+def bars(
+    table: Table, value: str, *, label: str = "label", maximum: float | None = None, target=None, unit: str = ""
+) -> SafeString:
     """Horizontal bars, one per row (the row's name above its bar, so long Vietnamese names
     fit a phone), with an optional dashed target line."""
     rows = table.rows[:40]
@@ -52,10 +54,11 @@ def bars(table: Table, value: str, *, label: str = "label", maximum: float | Non
     ]
     for index, (row, number) in enumerate(zip(rows, numbers, strict=True)):
         y = index * ROW
-        text = str(row.get(label))
+        value_of_label = row.get(label)
+        text = value_of_label.strftime("%d/%m/%Y") if isinstance(value_of_label, datetime.date) else str(value_of_label)
         name = escape(text if len(text) <= 44 else text[:43] + "…")
         parts.append(f'<text x="0" y="{y + 13}">{name}</text>')
-        shown = escape(_fmt(row.get(value)))
+        shown = escape(_fmt(row.get(value)) + (unit if number is not None else ""))
         if number is None:
             parts.append(f'<text x="0" y="{y + 29}" class="muted">{shown}</text>')
             continue
@@ -102,7 +105,9 @@ def line(table: Table, value: str, *, target: str | None = None, percent: bool =
         parts.append(f'<line class="target" x1="{left}" x2="{WIDTH - 10}" y1="{y:.1f}" y2="{y:.1f}"/>')
         label = escape(_("Mục tiêu %(n)s%%") % {"n": int(goal)})
         parts.append(f'<text x="{WIDTH - 12}" y="{y - 4:.1f}" text-anchor="end">{label}</text>')
-    ticks = sorted({0, len(rows) - 1, *range(0, len(rows), max(len(rows) // 5, 1))})
+    # About five dates under the axis, never two on top of each other.
+    every = max(len(rows) // 5, 1)
+    ticks = [i for i in range(0, len(rows), every) if len(rows) - 1 - i >= every * 0.6] + [len(rows) - 1]
     for i in ticks:
         if i < len(rows):
             day = rows[i].get("label")

@@ -84,6 +84,10 @@ class StatsFilterForm(forms.Form):
     def __init__(self, *args, area: Area, **kwargs):
         super().__init__(*args, **kwargs)
         self.area = area
+        self.notes: list[str] = []  # what was adjusted rather than refused
+        today = timezone.localdate()
+        for name in ("date_from", "date_to", "compare"):
+            self.fields[name].widget.attrs.update({"max": today.isoformat(), "min": EARLIEST.isoformat()})
         self.fields["province"].choices = [("", _("Cả địa bàn")), *area.province_choices()]
         self.fields["province"].widget.attrs["id"] = "id_province"
         province = self._int(self.data.get("province")) if self.is_bound else None
@@ -106,7 +110,9 @@ class StatsFilterForm(forms.Form):
         today = timezone.localdate()
         last = data.get("date_to") or today
         if last > today:
-            raise forms.ValidationError(_("Ngày kết thúc ở tương lai; hãy chọn đến hôm nay."), code="future")
+            # "This month" ends in the future: the figures stop today; say so, keep the rest.
+            self.notes.append(_("Số liệu chỉ có đến hôm nay, nên kỳ thống kê kết thúc hôm nay."))
+            last = today
         if last < EARLIEST or (data.get("date_from") and data["date_from"] < EARLIEST):
             raise forms.ValidationError(
                 _("Không có số liệu trước ngày %(day)s.") % {"day": f"{EARLIEST:%d/%m/%Y}"}, code="too_early"
@@ -119,7 +125,9 @@ class StatsFilterForm(forms.Form):
         compare = data.get("compare")
         if compare and not first < compare <= last:
             self.add_error("compare", _("Ngày so sánh phải nằm trong kỳ thống kê."))
-        province, commune = data.get("province"), data.get("commune")
+        province, commune, market = data.get("province"), data.get("commune"), data.get("market")
+        if market and ((province and market.province_code != province) or (commune and market.commune_code != commune)):
+            self.add_error("market", _("Chợ này không thuộc tỉnh hoặc xã đã chọn."))
         if commune and province:
             try:
                 geo.validate_commune_in_province(province_code=province, commune_code=commune)
@@ -142,6 +150,15 @@ class StatsFilterForm(forms.Form):
             compare=data.get("compare"),
             grain=data.get("grain") or "week",
         )
+
+    def show(self, f: Filters) -> "StatsFilterForm":
+        """The same form, unbound, showing the filters in force (the period's dates filled in)."""
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        initial = {k: v for k, v in data.items() if k in self.fields and v not in (None, "")}
+        initial.update(date_from=f.first, date_to=f.last, grain=f.grain)
+        if f.market:
+            initial["market"] = f.market.slug
+        return StatsFilterForm(initial=initial, area=self.area)
 
     @staticmethod
     def default(area: Area) -> Filters:

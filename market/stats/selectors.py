@@ -322,22 +322,50 @@ def cooperative_volume(f: Filters) -> Table:
     )
 
 
+DAILY_UP_TO = 92  # longer periods are shown per week or month
+
+
 def orders_per_day(f: Filters) -> Table:
-    """Orders and revenue a day over the period, every day present (one query)."""
+    """Orders and revenue a day over the period, every day present; a period longer than
+    ``DAILY_UP_TO`` days is shown per week or month instead (one query)."""
     found = {
         r["day"]: r
         for r in _volume(f).values("day").annotate(n_orders=Sum("orders"), n_revenue=Sum("revenue")).order_by()
     }
-    rows = []
-    day = f.first
-    while day <= f.last:
-        r = found.get(day, {})
-        rows.append({"label": day, "orders": r.get("n_orders") or 0, "revenue": r.get("n_revenue") or 0})
-        day += datetime.timedelta(days=1)
+    if not found:
+        rows = []
+    elif f.days <= DAILY_UP_TO:
+        rows = [
+            {
+                "label": day,
+                "orders": found.get(day, {}).get("n_orders") or 0,
+                "revenue": found.get(day, {}).get("n_revenue") or 0,
+            }
+            for day in (f.first + datetime.timedelta(days=n) for n in range(f.days))
+        ]
+    else:
+        ends = period_ends(f)
+        totals = {end: {"label": end, "orders": 0, "revenue": 0} for end in ends}
+        for day, r in found.items():
+            end = next(e for e in ends if e >= day)
+            totals[end]["orders"] += r["n_orders"] or 0
+            totals[end]["revenue"] += r["n_revenue"] or 0
+        rows = list(totals.values())
+    per = f.days <= DAILY_UP_TO and "day" or f.grain
+    titles = {
+        "day": _("Đơn hàng và doanh thu theo ngày"),
+        "week": _("Đơn hàng và doanh thu theo tuần"),
+        "month": _("Đơn hàng và doanh thu theo tháng"),
+    }
+    first_column = _("Ngày") if per == "day" else _("Cuối kỳ")
     return Table(
         "daily",
-        _("Đơn hàng và doanh thu theo ngày"),
-        [Column("label", _("Ngày"), "date"), Column("orders", _("Số đơn")), Column("revenue", _("Doanh thu"), "money")],
+        titles[per],
+        [
+            Column("label", first_column, "date"),
+            Column("orders", _("Số đơn")),
+            Column("revenue", _("Doanh thu"), "money"),
+        ],
         rows,
     )
 

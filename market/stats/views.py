@@ -1,6 +1,5 @@
 """The organiser's statistics area (read-only): the dashboard and its exports."""
 
-from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
@@ -33,24 +32,27 @@ class StatisticsAccessMixin(LoginRequiredMixin):
         return super().dispatch(request, *args, **kwargs)
 
     def read_filters(self):
-        """The filters asked for; a malformed one is named in Vietnamese and the default view shown."""
+        """The filters asked for. A malformed one is named in Vietnamese and the default view
+        shown; a period running past today is cut at today, with a note."""
         data = self.request.GET.copy() or None
         if data and "update_communes" in data:
             # The province changed: the commune chosen before may not be in it; start the list afresh.
             data.pop("commune", None)
             data.pop("update_communes", None)
-        self.form = StatsFilterForm(data, area=self.area)
-        if not self.form.is_bound:
-            return StatsFilterForm.default(self.area)
-        if self.form.is_valid():
-            return self.form.filters()
-        for field, errors in self.form.errors.items():
-            label = self.form.fields[field].label if field in self.form.fields else None
-            for error in errors:
-                messages.warning(self.request, f"{label}: {error}" if label else error)
-        messages.info(self.request, _("Đang hiển thị mặc định: 30 ngày gần nhất, cả địa bàn."))
-        self.form = StatsFilterForm(area=self.area)
-        return StatsFilterForm.default(self.area)
+        form = StatsFilterForm(data, area=self.area)
+        self.problems = []
+        if not form.is_bound:
+            f = StatsFilterForm.default(self.area)
+        elif form.is_valid():
+            f = form.filters()
+        else:
+            for field, errors in form.errors.items():
+                label = form.fields[field].label if field in form.fields else None
+                self.problems += [f"{label}: {error}" if label else error for error in errors]
+            f = StatsFilterForm.default(self.area)
+        self.notes = form.notes
+        self.form = form.show(f)
+        return f
 
 
 class DashboardView(StatisticsAccessMixin, TemplateView):
@@ -66,16 +68,18 @@ class DashboardView(StatisticsAccessMixin, TemplateView):
             data=data,
             query=self.request.GET.urlencode(),
             suppression_note=SUPPRESSION_NOTE,
+            problems=self.problems,
+            notes=self.notes,
             charts={
-                "markets": charts.bars(data["markets"], "rate", maximum=100, target=target),
-                "communes": charts.bars(data["communes"], "rate", maximum=100, target=target),
-                "provinces": charts.bars(data["provinces"], "rate", maximum=100, target=target),
+                "markets": charts.bars(data["markets"], "rate", maximum=100, target=target, unit=" %"),
+                "communes": charts.bars(data["communes"], "rate", maximum=100, target=target, unit=" %"),
+                "provinces": charts.bars(data["provinces"], "rate", maximum=100, target=target, unit=" %"),
                 "trend": charts.line(data["trend"], "rate", target="target", percent=True),
                 "agents": charts.bars(data["agents"], "n"),
                 "camp_days": charts.bars(data["camp_days"], "n"),
-                "cooperatives": charts.bars(data["cooperatives"], "per_day"),
+                "cooperatives": charts.bars(data["cooperatives"], "orders"),
                 "daily": charts.line(data["daily"], "orders"),
-                "methods": charts.bars(data["methods"], "share", maximum=100),
+                "methods": charts.bars(data["methods"], "share", maximum=100, unit=" %"),
                 "ocop": charts.bars(data["ocop"], "total"),
             },
             **kwargs,
@@ -84,6 +88,8 @@ class DashboardView(StatisticsAccessMixin, TemplateView):
 
 class ExportView(StatisticsAccessMixin, View):
     def get(self, request, table, extension):
+        if self.problems:
+            return HttpResponse(" ".join(self.problems), status=400, content_type="text/plain; charset=utf-8")
         found = selectors.table(table, self.filters)
         if found is None:
             raise Http404(_("Không có bảng này."))

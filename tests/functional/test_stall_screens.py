@@ -366,7 +366,10 @@ def test_organiser_clears_a_forgotten_password_and_the_vendor_sets_a_new_one(cli
     # Forgotten: the organiser clears it and gets a one-time code; the old password stops working.
     assert "Xoá mật khẩu để tiểu thương đặt lại" in organiser.get(detail).content.decode()
     reset = reverse("merchants:vendor-password-reset", kwargs={"reference": application.reference})
-    shown = organiser.post(reset, follow=True).content.decode()
+    # Without ticking the confirmation nothing happens.
+    assert "Hãy đánh dấu ô xác nhận" in organiser.post(reset, follow=True).content.decode()
+    assert type(client)().post(reverse("merchants:vendor-login"), login).status_code == 302
+    shown = organiser.post(reset, {"confirm": "yes"}, follow=True).content.decode()
     code = re.search(r"Mã đặt lại: (\d{6})", shown).group(1)
     assert type(client)().post(reverse("merchants:vendor-login"), login).status_code == 200
     # On a new phone the vendor opens the application by reference and phone; without the code,
@@ -384,7 +387,9 @@ def test_organiser_clears_a_forgotten_password_and_the_vendor_sets_a_new_one(cli
             type(client)().post(reverse("merchants:vendor-login"), {**login, "password": "ke-gian-2025"}).status_code
             == 200
         )
-    phone.post(set_password, {"password": "mat-khau-moi-7", "reset_code": code})
+    phone.post(
+        set_password, {"password": "mat-khau-moi-7", "reset_code": f"{code[:3]} {code[3:]}"}
+    )  # typed with a space
     new_login = {**login, "password": "mat-khau-moi-7"}
     assert type(client)().post(reverse("merchants:vendor-login"), new_login).status_code == 302
     # The code is used up.
@@ -392,11 +397,40 @@ def test_organiser_clears_a_forgotten_password_and_the_vendor_sets_a_new_one(cli
 
     assert Merchant.objects.get().reset_code_hash == ""
     # Vendors, field agents and another province's organiser cannot clear anyone's password.
-    assert phone.post(reset).status_code == 403  # logged in as the vendor now
+    assert phone.post(reset, {"confirm": "yes"}).status_code == 403  # logged in as the vendor now
     agent = type(client)()
     agent.force_login(with_perm("onboard_vendors"))
-    assert agent.post(reset).status_code == 403
+    assert agent.post(reset, {"confirm": "yes"}).status_code == 403
     hanoi = type(client)()
     hanoi.force_login(with_perm("review_application", province_code=1))
-    assert hanoi.post(reset).status_code == 404
+    assert hanoi.post(reset, {"confirm": "yes"}).status_code == 404
     assert type(client)().post(reverse("merchants:vendor-login"), new_login).status_code == 302
+
+
+def test_declared_stalls_cannot_go_below_the_stalls_with_a_qr(client):
+    from tests.factories import vendor_with_qr
+
+    m = market(declared=10)
+    for k in range(4):
+        vendor_with_qr(m, code=f"Q{k}", phone=f"0916 000 00{k}")
+    client.force_login(organiser_who_manages_markets())
+    edit = reverse("merchants:market-edit", kwargs={"slug": m.slug})
+    form = {"name": m.name, "kind": "market", "province_code": 14, "commune_code": 3646}
+    response = client.post(edit, {**form, "declared_stalls": 3})
+    assert response.status_code == 200 and "Chợ đã có 4 sạp được cấp mã QR" in response.content.decode()
+    assert Market.objects.get(pk=m.pk).declared_stalls == 10
+    assert client.post(edit, {**form, "declared_stalls": 4}).status_code == 302
+
+
+def test_bulk_review_names_what_it_did_and_asks_for_a_choice(client):
+    m = market()
+    client.post(reverse("merchants:apply"), {**FORM, "market": m.pk})
+    organiser = type(client)()
+    organiser.force_login(with_perm("review_application"))
+    empty = organiser.post(reverse("merchants:review"), {"action": "approve"})
+    assert empty.status_code == 400 and "Hãy chọn ít nhất một hồ sơ trong bảng." in empty.content.decode()
+    application = Application.objects.get()
+    done = organiser.post(
+        reverse("merchants:review"), {"applications": [application.pk], "action": "approve"}, follow=True
+    )
+    assert f"Đã duyệt và cấp mã QR: {application.reference}." in done.content.decode()

@@ -130,8 +130,8 @@ def test_cooperative_staff_vendors_and_strangers_get_no_statistics(client, provi
         ({"cooperative": "999999"}, "Không có hợp tác xã này trong địa bàn của bạn."),
         ({"compare": "2001-01-01"}, "Ngày so sánh phải nằm trong kỳ thống kê."),
         ({"grain": "decade"}, "Hãy chọn một lựa chọn hợp lệ."),
-        ({"date_to": "9999-12-31"}, "Ngày kết thúc ở tương lai"),
-        ({"date_from": "9999-12-01", "date_to": "9999-12-30"}, "Ngày kết thúc ở tương lai"),
+        ({"date_from": "9999-12-01", "date_to": "9999-12-30"}, "Ngày bắt đầu đứng sau ngày kết thúc."),
+        ({"market": "ba-dinh", "province": "14"}, "Không có chợ này trong địa bàn của bạn."),
         ({"date_to": "0001-01-05"}, "Không có số liệu trước ngày 01/01/2020."),
         ({"date_from": "1999-01-01"}, "Không có số liệu trước ngày 01/01/2020."),
         ({"province": "999"}, "Hãy chọn một lựa chọn hợp lệ."),
@@ -144,10 +144,31 @@ def test_malformed_filters_get_a_vietnamese_message_and_the_default_view(client,
     assert response.status_code == 200
     assert message in html and "Đang hiển thị mặc định" in html
     assert visible(html) == {"Chợ Tô Hiệu", "Chợ Chiềng An", "HTX Tô Hiệu", "HTX Chiềng An"}
-    # An export with the same bad filters gives the default table too, never a 500.
+    # An export with the same bad filters is refused with the same message, never a 500.
+    export = client.get(reverse("stats:export", kwargs={"table": "markets", "extension": "xlsx"}), query)
+    assert export.status_code == 400 and message in export.content.decode()
+
+
+def test_a_period_running_past_today_is_cut_at_today_and_the_other_filters_are_kept(client, province):
+    client.force_login(organiser())
+    today = timezone.localdate()
+    first = today.replace(day=1)
+    query = {"date_from": first.isoformat(), "date_to": "9999-12-31", "market": "to-hieu", "grain": "month"}
+    html = client.get(DASHBOARD, query).content.decode()
+    assert "kỳ thống kê kết thúc hôm nay" in html and "Đang hiển thị mặc định" not in html
     assert (
-        client.get(reverse("stats:export", kwargs={"table": "markets", "extension": "xlsx"}), query).status_code == 200
+        visible(html.split("</details>", 1)[1]) >= {"Chợ Tô Hiệu"}
+        and "Chợ Chiềng An" not in html.split("</details>", 1)[1]
     )
+    # The form shows the period in force and the market chosen.
+    assert f'value="{first.isoformat()}"' in html and f'value="{today.isoformat()}"' in html
+    assert '<option value="to-hieu" selected>' in html
+
+
+def test_a_market_outside_the_chosen_commune_is_named_not_shown_as_zeros(client, province):
+    client.force_login(organiser())
+    html = client.get(DASHBOARD, {"province": "14", "commune": OTHER_COMMUNE, "market": "to-hieu"}).content.decode()
+    assert "Chợ này không thuộc tỉnh hoặc xã đã chọn." in html and "Đang hiển thị mặc định" in html
 
 
 def test_filters_narrow_the_view_and_name_the_export(client, province):
