@@ -4,7 +4,7 @@ naively from the raw records with the ORM, for comparison.
 
 Each size lives in its own PostgreSQL database (``choso_bench_stats_<size>``), seeded once
 by ``seed_scale`` and kept between runs (seeding 1M orders takes minutes). Each is measured
-in a subprocess with its own DATABASE_URL. Without PostgreSQL the 1M run is skipped.
+in a subprocess with its own DATABASE_URL. Without PostgreSQL both sizes are skipped.
 
     python -m benchmarks.statistics            # what make bench runs
     BENCH_STATS_SIZES=small python -m benchmarks.statistics
@@ -195,9 +195,8 @@ def worker(size: str) -> None:
     from market.areas import Area
     from market.models import OrganiserArea
     from market.stats.forms import StatsFilterForm
-    from market.stats.rollup import market_facts_rebuild
+    from market.stats.rollup import statistics_rebuild
     from merchants.models import Stall
-    from ocop_catalog.volume import cooperative_volume_rebuild
 
     call_command("migrate", verbosity=0, interactive=False)
     seed_s = _seed(size)
@@ -224,11 +223,7 @@ def worker(size: str) -> None:
     f = StatsFilterForm.default(Area(14))
     naive_median, naive_p95 = _timed(lambda: naive_figures(f), 10)
 
-    def rebuild_day():
-        market_facts_rebuild(day=today)
-        cooperative_volume_rebuild(day=today)
-
-    rebuild_ms, _p95 = _timed(rebuild_day, 5)
+    rebuild_ms, _p95 = _timed(lambda: statistics_rebuild(today, today), 5)
     print(
         json.dumps(
             {

@@ -13,15 +13,10 @@ app.autodiscover_tasks()
 app.conf.beat_schedule = {
     # Unpaid transfer and card orders expire after PAYMENT_EXPIRY; a 10-minute sweep is close enough.
     "expire-unpaid-orders": {"task": "payments.tasks.orders_expire_unpaid_task", "schedule": 600.0},
-    # The per-cooperative daily record is kept current on each event; this recomputes
-    # yesterday and today nightly in case an event was lost.
-    "rebuild-cooperative-volume": {
-        "task": "ocop_catalog.tasks.cooperative_volume_rebuild_recent_task",
-        "schedule": crontab(hour=0, minute=30),
-    },
-    # Same for the per-market statistics (adoption, active stalls, onboarding).
-    "rebuild-market-facts": {
+    # The statistics rollups (per-market facts, per-cooperative order record) are kept
+    # current on each event; this rebuilds yesterday and today nightly in case one was lost.
+    "rebuild-statistics": {
         "task": "market.stats.tasks.statistics_rebuild_recent_task",
-        "schedule": crontab(hour=0, minute=40),
+        "schedule": crontab(hour=0, minute=30),
     },
 }

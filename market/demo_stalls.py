@@ -4,10 +4,10 @@ an organiser and a field agent. Deterministic, and skipped when already present.
 
 import datetime
 
-from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
 from market.models import OrganiserArea
+from market.roles import FIELD_AGENTS, ORGANISERS, role
 from market.stats.models import ProvinceTarget
 from merchants.models import Application, IssuedQR, Market, PlacardPrint
 from merchants.services import (
@@ -15,6 +15,7 @@ from merchants.services import (
     application_reject,
     application_submit,
     merchant_password_set,
+    placards_printed,
     stall_for_application,
 )
 from payments.bank_feeds import IncomingTransfer
@@ -38,28 +39,12 @@ BANKS = ["970436", "970418", "970405", "970422", "970407"]  # VCB, BIDV, Agriban
 GOODS = ["Rau củ", "Thịt lợn bản", "Cá suối", "Măng rừng", "Gạo nếp", "Chè", "Bánh dày", "Thổ cẩm"]
 
 
-def _group(name: str, *codenames: str) -> Group:
-    """A role: a group with these permissions (``app_label.codename``)."""
-    group, _created = Group.objects.get_or_create(name=name)
-    for codename in codenames:
-        app_label, code = codename.split(".")
-        group.permissions.add(Permission.objects.get(codename=code, content_type__app_label=app_label))
-    return group
-
-
 def demo_stalls_create(*, organiser, agent, commune_organiser) -> int:
-    officials = _group(
-        "Ban tổ chức chợ",
-        "merchants.review_application",
-        "merchants.add_market",
-        "merchants.change_market",
-        "stats.view_statistics",
-    )
-    officials.user_set.add(organiser, commune_organiser)
+    role(ORGANISERS).user_set.add(organiser, commune_organiser)
     # The province official sees all of Sơn La; the commune official only phường Tô Hiệu.
     OrganiserArea.objects.get_or_create(user=organiser, defaults={"province_code": 14})
     OrganiserArea.objects.get_or_create(user=commune_organiser, defaults={"province_code": 14, "commune_code": 3646})
-    _group("Tổ công nghệ số cộng đồng", "merchants.onboard_vendors").user_set.add(agent)
+    role(FIELD_AGENTS).user_set.add(agent)
     if Market.objects.filter(slug=MARKETS[0][0]).exists():
         return 0
     created = 0
@@ -94,8 +79,7 @@ def demo_stalls_create(*, organiser, agent, commune_organiser) -> int:
                 continue
             qr = application_approve(application=application, reviewer=organiser)
             if state in (3, 4, 5):
-                PlacardPrint.objects.create(qr=qr, layout="a4x4", printed_by=organiser)
-                Application.objects.filter(pk=application.pk).update(status=Application.Status.PLACARD_PRINTED)
+                placards_printed(qrs=[qr], layout="a4x4", user=organiser)
             if state == 6:  # changed bank account: the first QR stays in the history, revoked
                 application_approve(
                     application=application_submit(

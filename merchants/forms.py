@@ -15,6 +15,15 @@ CONSENT_TEXT = _(
 )
 
 
+def add_service_errors(form, exc, aliases: dict | None = None) -> None:
+    """A service's ValidationError shown on the form: each message on its field (``aliases``
+    maps a service's field name to the form's), the rest at the top."""
+    aliases = aliases or {}
+    for field, errors in exc.message_dict.items():
+        field = aliases.get(field, field)
+        form.add_error(field if field in form.fields else None, errors)
+
+
 class VendorApplicationForm(forms.Form):
     """Short, in Vietnamese, one column, works without JavaScript."""
 
@@ -87,7 +96,11 @@ class VendorPasswordForm(forms.Form):
         max_length=12,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
     )
-    password = forms.CharField(label=_("Mật khẩu mới (ít nhất 8 ký tự)"), widget=forms.PasswordInput, min_length=8)
+    password = forms.CharField(
+        label=_("Mật khẩu mới"),
+        widget=forms.PasswordInput,
+        help_text=_("Ít nhất 8 ký tự, có cả chữ và số; đừng dùng số điện thoại hay tên của mình."),
+    )
 
     def __init__(self, *args, needs_code: bool = False, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,6 +1,7 @@
-from django.db.models import QuerySet
+from django.db.models import Count, F, QuerySet
+from django.db.models.functions import TruncDate
 
-from .models import IssuedQR
+from .models import Application, IssuedQR
 
 
 def live_qrs(*, market_slug: str | None = None) -> QuerySet:
@@ -11,14 +12,15 @@ def live_qrs(*, market_slug: str | None = None) -> QuerySet:
     return qrs.order_by("stall__market__name", "stall__code")
 
 
+def agent_applications() -> QuerySet:
+    """Applications a field agent sent for a vendor: sent by someone logged in who is not
+    the vendor themself (a vendor's own second stall or account change is not an agent's)."""
+    return Application.objects.exclude(submitted_by=None).exclude(submitted_by=F("merchant__user"))
+
+
 def onboarding_by_agent(*, markets: QuerySet, market_slug: str | None = None) -> list[dict]:
     """Applications sent by each field agent in these markets, per day (camp days), newest first."""
-    from django.db.models import Count
-    from django.db.models.functions import TruncDate
-
-    from .models import Application
-
-    rows = Application.objects.exclude(submitted_by=None).filter(stall__market__in=markets)
+    rows = agent_applications().filter(stall__market__in=markets)
     if market_slug:
         rows = rows.filter(stall__market__slug=market_slug)
     return list(

@@ -59,7 +59,7 @@ STALL_CODE = re.compile(r"^[A-Z0-9][A-Z0-9.\-/]{0,19}$")
 def stall_for_application(*, market, code: str, place: str = "", goods: str = "") -> Stall:
     """The stall a vendor applies for, created on first application. A stall that already
     has a live QR belongs to someone: a second vendor cannot claim its code."""
-    code = (code or "").strip().upper()
+    code = re.sub(r"\s+", "", code or "").upper()  # "b 12" as typed is B12
     if not STALL_CODE.match(code):
         raise ValidationError({"stall_code": [_("Mã sạp gồm chữ và số, tối đa 20 ký tự, ví dụ B12 hoặc A-03.")]})
     stall = Stall.objects.filter(market=market, code=code).first()
@@ -420,10 +420,13 @@ def placard_batch_render(*, batch_id: int) -> None:
     with tempfile.TemporaryFile() as pdf:
         try:
             write_placards_pdf(qrs, pdf, layout=batch.layout, progress=progress)
-        except ValueError:
+        except Exception:
+            # Nothing to print, a font or an image error: the progress page says "Lỗi"
+            # instead of "Đang tạo" for ever; the organiser can ask again.
             PlacardBatch.objects.filter(pk=batch_id).update(
                 status=PlacardBatch.Status.FAILED, finished_at=timezone.now()
             )
+            logger.exception("placard batch %s failed", batch_id)
             return
         pdf.seek(0)
         with transaction.atomic():
@@ -457,6 +460,8 @@ def market_save(*, market: Market) -> Market:
                     % {"n": issued}
                 }
             )
+    created = market.pk is None
     market.save()
-    market_facts_refresh(market.pk)
+    if created:  # its rows start today; an edit changes nothing the rollup stores
+        market_facts_refresh(market.pk)
     return market

@@ -1,10 +1,11 @@
 from celery import shared_task
+from django.db import DatabaseError
 
 from .services import organisers_notify_account_change, placard_batch_render
 
 
-@shared_task(bind=True, max_retries=2, retry_backoff=True, acks_late=True)
-def placard_batch_render_task(self, batch_id: int) -> None:
+@shared_task(autoretry_for=(DatabaseError,), max_retries=2, retry_backoff=True, acks_late=True)
+def placard_batch_render_task(batch_id: int) -> None:
     placard_batch_render(batch_id=batch_id)
 
 

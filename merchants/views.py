@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth import authenticate, login
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Count, Q
 from django.http import FileResponse, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -28,6 +29,7 @@ from .forms import (
     VendorApplicationForm,
     VendorLoginForm,
     VendorPasswordForm,
+    add_service_errors,
 )
 from .models import Application, IssuedQR, Market, Merchant, PersonalDataAccess, PlacardBatch, Stall, StallPayment
 from .placards import placards_pdf
@@ -82,34 +84,37 @@ class VendorApplyView(FormView):
             form.add_error(None, _("Số điện thoại này đã gửi nhiều hồ sơ trong một giờ. Hãy thử lại sau."))
             return self.render_to_response(self.get_context_data(form=form), status=429)
         try:
-            stall = stall_for_application(
-                market=data["market"], code=data["stall_code"], place=data["place"], goods=data["goods"]
-            )
-            application = application_submit(
-                stall=stall,
-                name=data["name"],
-                phone=data["phone"],
-                bank_bin=data["bank_bin"],
-                account_number=data["account_number"],
-                is_card=data["is_card"],
-                holder_name=data["holder_name"],
-                cccd=data["cccd"],
-                consent=data["consent"],
-                submitted_by=self.request.user,
-            )
+            # One transaction: a refused application leaves no empty stall behind.
+            with transaction.atomic():
+                stall = stall_for_application(
+                    market=data["market"], code=data["stall_code"], place=data["place"], goods=data["goods"]
+                )
+                application = application_submit(
+                    stall=stall,
+                    name=data["name"],
+                    phone=data["phone"],
+                    bank_bin=data["bank_bin"],
+                    account_number=data["account_number"],
+                    is_card=data["is_card"],
+                    holder_name=data["holder_name"],
+                    cccd=data["cccd"],
+                    consent=data["consent"],
+                    submitted_by=self.request.user,
+                )
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else ("stall_code" if field == "stall" else None), errors)
+            add_service_errors(form, exc, {"stall": "stall_code"})
             return self.form_invalid(form)
         attempt_count(key)
-        session_grant(self.request, "applications", application.reference)
         if _is_agent(self.request.user):
+            # The agent reaches the application as its sender; their phone gets no session
+            # grant, which would let it set the vendor's password once the QR is issued.
             messages.success(
                 self.request,
                 _("Đã gửi hồ sơ %(ref)s cho %(name)s. Mời nhập tiểu thương tiếp theo.")
                 % {"ref": application.reference, "name": application.merchant.name},
             )
             return redirect(f"{self.request.path}?market={data['market'].slug}")
+        session_grant(self.request, "applications", application.reference)
         return redirect("merchants:application-detail", reference=application.reference)
 
 
@@ -258,8 +263,13 @@ class VendorLoginView(FormView):
         except ValidationError as exc:
             form.add_error("phone", exc)
             return self.form_invalid(form)
+        key = attempt_key(self.request, "vendor-login", username)
+        if attempts_exhausted(key, APPLY_LIMIT * 2):
+            form.add_error(None, _("Bạn đã thử quá nhiều lần. Hãy thử lại sau một giờ."))
+            return self.render_to_response(self.get_context_data(form=form), status=429)
         user = authenticate(self.request, username=username, password=form.cleaned_data["password"])
         if user is None or not hasattr(user, "merchant"):
+            attempt_count(key)
             form.add_error(None, _("Số điện thoại hoặc mật khẩu không đúng."))
             return self.form_invalid(form)
         login(self.request, user)
@@ -306,8 +316,7 @@ class VendorHomeView(LoginRequiredMixin, TemplateView):
                     **{k: form.cleaned_data[k] for k in ("bank_bin", "account_number", "holder_name", "is_card")},
                 )
             except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                add_service_errors(form, exc)
             else:
                 messages.success(
                     request, _("Đã cấp mã QR mới cho sạp %(code)s. Hãy in lại bảng QR.") % {"code": stall.code}
@@ -554,8 +563,7 @@ class MarketEditView(PermissionRequiredMixin, FormView):
         try:
             market = market_save(market=form.instance)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, _("Đã lưu %(name)s.") % {"name": market.name})
         return redirect("merchants:markets")

@@ -142,7 +142,7 @@ class OcopCertification(models.Model):
 class CooperativeDailyVolume(models.Model):
     """Orders, lines, quantity and revenue of one cooperative on one day, per payment method.
 
-    A rollup, never edited by hand: ``services.cooperative_volume_rebuild`` recomputes a
+    A rollup, never edited by hand: ``volume.cooperative_volume_rebuild`` recomputes a
     day from the order lines, so rebuilding twice gives identical rows. Days are
     Asia/Ho_Chi_Minh days. Cancelled and expired orders are left out; ``paid_*`` count
     the orders whose money has arrived (transfer, card, or cash collected).

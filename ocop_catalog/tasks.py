@@ -18,11 +18,3 @@ def cooperative_volume_refresh_for_order(order) -> None:
     ids = sorted({pk for pk in order.lines.values_list("partner__cooperative__id", flat=True) if pk is not None})
     if ids:
         transaction.on_commit(lambda: cooperative_volume_rebuild_task.delay(day, ids), robust=True)
-
-
-@shared_task
-def cooperative_volume_rebuild_recent_task() -> None:
-    """Nightly safety net (beat): recompute yesterday and today for every cooperative."""
-    today = timezone.localdate()
-    for day in (today - datetime.timedelta(days=1), today):
-        cooperative_volume_rebuild(day=day)

@@ -35,6 +35,10 @@ class CooperativeViewSet(SnippetViewSet):
             heading=_("Địa chỉ (đơn vị hành chính từ 1/7/2025)"),
         ),
         FieldPanel("phone"),
+        MultiFieldPanel(
+            [FieldPanel("shipping_fee"), FieldPanel("pickup_point")],
+            heading=_("Giao hàng và nhận tại chợ"),
+        ),
         FieldPanel("story"),
         FieldPanel("logo"),
     ]

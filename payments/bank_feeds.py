@@ -41,10 +41,6 @@ class IncomingTransfer:
     occurred_at: datetime.datetime | None = None
     raw: dict = field(default_factory=dict, compare=False)
 
-    @property
-    def is_credit(self) -> bool:
-        return self.amount > 0
-
 
 def sign(body: bytes, secret: str) -> str:
     return hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()

@@ -1,5 +1,5 @@
 """Organiser statistics: cashless adoption per market, commune and province, and order
-volume per cooperative (DESIGN.md §5).
+volume per cooperative.
 
 The dashboard reads rollup tables only: ``MarketDailyFacts`` and ``AgentDailyOnboarding``
 (here) and ``ocop_catalog.CooperativeDailyVolume`` (from the payments work). Each is

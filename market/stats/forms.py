@@ -1,5 +1,6 @@
 import datetime
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django import forms
 from django.utils import timezone
@@ -36,6 +37,21 @@ class Filters:
     def split(self) -> datetime.date:
         """The before/after date: the one chosen, else the middle of the period."""
         return self.compare or self.first + datetime.timedelta(days=self.days // 2)
+
+    def query(self) -> str:
+        """The filters as a query string: export links fetch exactly the tables shown."""
+        params = {"date_from": self.first.isoformat(), "date_to": self.last.isoformat(), "grain": self.grain}
+        if self.area.province_code:
+            params["province"] = self.area.province_code
+        if self.area.commune_code:
+            params["commune"] = self.area.commune_code
+        if self.market:
+            params["market"] = self.market.slug
+        if self.cooperative:
+            params["cooperative"] = self.cooperative.pk
+        if self.compare:
+            params["compare"] = self.compare.isoformat()
+        return urlencode(params)
 
     def slug(self) -> str:
         """The filters, for export file names: choso-<table>-<this>.csv."""

@@ -9,9 +9,10 @@ number of grouped queries (not one per market): rebuilding twice gives identical
 import datetime
 
 from django.db import transaction
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, Q, Sum
 
 from merchants.models import Application, IssuedQR, Market, PlacardPrint, StallPayment
+from merchants.selectors import agent_applications
 from ocop_catalog.volume import local_day_bounds
 
 from .models import AgentDailyOnboarding, MarketDailyFacts
@@ -79,11 +80,9 @@ def market_facts_rebuild(*, day: datetime.date, market_ids: list[int] | None = N
             n=Count("pk"),
             amount=Sum("amount"),
         )
-        # Sent by someone other than the vendor themself: a field agent.
         agents = (
-            Application.objects.filter(created_at__gte=start, created_at__lt=end, **in_markets)
-            .exclude(submitted_by=None)
-            .exclude(submitted_by=F("merchant__user"))
+            agent_applications()
+            .filter(created_at__gte=start, created_at__lt=end, **in_markets)
             .values("stall__market_id", "submitted_by_id")
             .annotate(n=Count("pk"))
             .order_by()
@@ -118,6 +117,27 @@ def market_facts_rebuild(*, day: datetime.date, market_ids: list[int] | None = N
             for a in agents
         )
         return len(rows)
+
+
+def statistics_rebuild(
+    first: datetime.date,
+    last: datetime.date,
+    *,
+    market_ids: list[int] | None = None,
+    cooperative_ids: list[int] | None = None,
+) -> tuple[int, int]:
+    """Rebuild both rollups, per-market facts and the per-cooperative order record, for every
+    local day from ``first`` to ``last`` (None: every market or cooperative; []: none).
+    Returns the rows written (markets, cooperatives)."""
+    from ocop_catalog.volume import cooperative_volume_rebuild
+
+    markets = cooperatives = 0
+    for day in days_between(first, last):
+        if market_ids is None or market_ids:
+            markets += market_facts_rebuild(day=day, market_ids=market_ids)
+        if cooperative_ids is None or cooperative_ids:
+            cooperatives += cooperative_volume_rebuild(day=day, cooperative_ids=cooperative_ids)
+    return markets, cooperatives
 
 
 def days_between(first: datetime.date, last: datetime.date):

@@ -241,7 +241,7 @@ class ScaleSeeder:
         codes = [code for code, _w in METHODS]
         weights = [w for _code, w in METHODS]
         base = (Order.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
-        # The story of DESIGN.md §1: the first cooperative sells five times more from mid-period.
+        # A cooperative that went online: the first one sells five times more from mid-period.
         star_from = self.days // 2
         done = 0
         while done < self.orders:
@@ -319,16 +319,11 @@ class ScaleSeeder:
 
 def scale_seed(*, orders: int, stalls: int, days: int, province_code: int, seed: int = 2025, out=None) -> dict:
     """Seed the province, then rebuild the statistics rollups for every seeded day."""
-    from market.stats.rollup import days_between, market_facts_rebuild
-    from ocop_catalog.volume import cooperative_volume_rebuild
+    from market.stats.rollup import statistics_rebuild
 
     seeder = ScaleSeeder(orders=orders, stalls=stalls, days=days, province_code=province_code, seed=seed, out=out)
     market_ids = seeder.seed_stalls() if stalls else []
     coop_ids = seeder.seed_orders() if orders else []
-    for day in days_between(seeder.first_day, seeder.today):
-        if market_ids:
-            market_facts_rebuild(day=day, market_ids=market_ids)
-        if coop_ids:
-            cooperative_volume_rebuild(day=day, cooperative_ids=coop_ids)
+    statistics_rebuild(seeder.first_day, seeder.today, market_ids=market_ids, cooperative_ids=coop_ids)
     seeder.say(f"rollups rebuilt for {days} days")
     return {"markets": len(market_ids), "cooperatives": len(coop_ids)}

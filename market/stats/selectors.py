@@ -15,7 +15,7 @@ from payments.gateways import gateway_for
 
 from .forms import Filters
 from .models import AgentDailyOnboarding, MarketDailyFacts, ProvinceTarget
-from .tables import SUPPRESSED, Column, Table, protect_groups, rate, vendors
+from .tables import MIN_VENDORS, SUPPRESSED, Column, Table, protect_groups, rate, vendors
 
 
 def _markets_q(f: Filters, prefix: str = "market__") -> Q:
@@ -103,6 +103,54 @@ def adoption_by_market(facts: list[MarketDailyFacts]) -> Table:
     return Table("markets", _("Tỷ lệ dùng QR theo chợ, tuyến phố"), columns, rows)
 
 
+ACTIVE_WINDOW_DAYS = 30
+
+
+def market_activity(f: Filters, facts: list[MarketDailyFacts]) -> Table:
+    """What happened in each market during the period (one query): new applications, and
+    the QR payments its stalls' bank feeds reported. Payments describe vendors' takings, so
+    they are shown only where they cover at least 3 stalls: over a period of 30 days or
+    more ending with 3 or more active stalls (every active stall paid within the period)."""
+    flows = {
+        r["market_id"]: r
+        for r in MarketDailyFacts.objects.filter(_markets_q(f), day__gte=f.first, day__lte=f.last)
+        .values("market_id")
+        .annotate(n_onboarded=Sum("onboarded"), n_payments=Sum("payments"), n_amount=Sum("payments_amount"))
+        .order_by()
+    }
+    rows = []
+    for fact in facts:
+        flow = flows.get(fact.market_id, {})
+        covered = f.days >= ACTIVE_WINDOW_DAYS and fact.active >= MIN_VENDORS
+        payments = flow.get("n_payments") or 0
+        shown = covered or not payments
+        rows.append(
+            {
+                "label": fact.market.name,
+                "onboarded": vendors(flow.get("n_onboarded") or 0),
+                "payments": payments if shown else None,
+                "amount": (flow.get("n_amount") or 0) if shown else None,
+                "_commune": fact.market.commune_code,
+            }
+        )
+    protect_groups(rows, ["onboarded"], [lambda r: r["_commune"], lambda r: None])
+    return Table(
+        "activity",
+        _("Hoạt động trong kỳ theo chợ"),
+        [
+            Column("label", _("Chợ / tuyến phố"), "text"),
+            Column("onboarded", _("Hồ sơ mới")),
+            Column("payments", _("Giao dịch nhận tiền qua QR")),
+            Column("amount", _("Tiền nhận qua QR"), "money"),
+        ],
+        rows,
+        note=_(
+            "Chỉ tính tài khoản ngân hàng có kết nối báo giao dịch với Chợ Số. “—”: chỉ hiện khi kỳ dài từ 30 ngày "
+            "và chợ có từ 3 sạp hoạt động, để không lộ tiền của từng tiểu thương."
+        ),
+    )
+
+
 def _adoption_rollup(facts, key, label, table_key, title, unit, parent) -> Table:
     sums: dict = defaultdict(lambda: defaultdict(int))
     parents = {}
@@ -167,7 +215,7 @@ def adoption_trend(f: Filters, target: int | None = None, snapshot: datetime.dat
     the last point is read from ``snapshot`` (see ``snapshot_day``)."""
     ends = period_ends(f)
     if snapshot and ends and snapshot < ends[-1]:
-        ends[-1] = snapshot
+        ends = sorted({end for end in ends if end < snapshot} | {snapshot})
     sums = {
         row["day"]: row
         for row in MarketDailyFacts.objects.filter(_markets_q(f), day__in=ends)
@@ -246,23 +294,24 @@ def onboarding_by_agent(f: Filters) -> tuple[Table, Table]:
         per_agent[name]["days"].add(r["day"])
         per_day[r["day"]]["n"] += r["n"]
         per_day[r["day"]]["agents"].add(r["agent_id"])
+    agent_rows = [{"label": k, "days": len(v["days"]), "n": vendors(v["n"])} for k, v in sorted(per_agent.items())]
+    day_rows = [{"label": k, "agents": len(v["agents"]), "n": vendors(v["n"])} for k, v in sorted(per_day.items())]
+    # The two tables break down one total: a lone hidden cell in either could be subtracted out.
+    for rows in (agent_rows, day_rows):
+        protect_groups(rows, ["n"], [lambda r: None])
+        for row in rows:
+            _hide_with_n(row, "days" if "days" in row else "agents")
     agents = Table(
         "agents",
         _("Hồ sơ do tổ công nghệ số đăng ký hộ, theo người"),
         [Column("label", _("Người đăng ký hộ"), "text"), Column("days", _("Số ngày")), Column("n", _("Số hồ sơ"))],
-        [
-            _hide_with_n({"label": k, "days": len(v["days"]), "n": vendors(v["n"])}, "days")
-            for k, v in sorted(per_agent.items())
-        ],
+        agent_rows,
     )
     days = Table(
         "camp_days",
         _("Hồ sơ đăng ký hộ theo ngày (ngày ra quân)"),
         [Column("label", _("Ngày"), "date"), Column("agents", _("Số người")), Column("n", _("Số hồ sơ"))],
-        [
-            _hide_with_n({"label": k, "agents": len(v["agents"]), "n": vendors(v["n"])}, "agents")
-            for k, v in sorted(per_day.items())
-        ],
+        day_rows,
     )
     return agents, days
 
@@ -285,6 +334,7 @@ def cooperative_volume(f: Filters) -> Table:
         .values("cooperative_id", "cooperative__partner__name")
         .annotate(
             n_orders=Sum("orders"),
+            n_lines=Sum("lines"),
             n_quantity=Sum("quantity"),
             n_revenue=Sum("revenue"),
             n_paid_revenue=Sum("paid_revenue"),
@@ -300,6 +350,7 @@ def cooperative_volume(f: Filters) -> Table:
                 "per_day": (Decimal(r["n_orders"]) / f.days).quantize(Decimal("0.1")),
                 "before": (Decimal(r["n_before"] or 0) / days_before).quantize(Decimal("0.1")),
                 "after": (Decimal(r["n_after"] or 0) / days_after).quantize(Decimal("0.1")),
+                "lines": r["n_lines"],
                 "quantity": r["n_quantity"],
                 "revenue": r["n_revenue"],
                 "paid_revenue": r["n_paid_revenue"],
@@ -314,6 +365,7 @@ def cooperative_volume(f: Filters) -> Table:
             Column("per_day", _("Đơn/ngày"), "decimal"),
             Column("before", _("Đơn/ngày trước %(day)s") % {"day": f"{f.split:%d/%m/%Y}"}, "decimal"),
             Column("after", _("Đơn/ngày từ %(day)s") % {"day": f"{f.split:%d/%m/%Y}"}, "decimal"),
+            Column("lines", _("Số dòng hàng")),
             Column("quantity", _("Số lượng")),
             Column("revenue", _("Doanh thu"), "money"),
             Column("paid_revenue", _("Đã thu"), "money"),
@@ -454,6 +506,7 @@ def dashboard(f: Filters) -> dict:
     markets = adoption_by_market(facts)
     return {
         "markets": markets,
+        "activity": market_activity(f, facts),
         "communes": adoption_by_commune(facts),
         "provinces": adoption_by_province(facts),
         "trend": adoption_trend(f, target, snapshot),
@@ -484,6 +537,7 @@ def _headline(facts) -> dict:
 
 TABLE_KEYS = (
     "markets",
+    "activity",
     "communes",
     "provinces",
     "trend",
@@ -501,6 +555,7 @@ def table(key: str, f: Filters) -> Table | None:
     builders = {
         "markets": lambda: adoption_by_market(adoption_facts(f, snapshot_day(f))),
         "communes": lambda: adoption_by_commune(adoption_facts(f, snapshot_day(f))),
+        "activity": lambda: market_activity(f, adoption_facts(f, snapshot_day(f))),
         "provinces": lambda: adoption_by_province(adoption_facts(f, snapshot_day(f))),
         "trend": lambda: adoption_trend(f, province_target(f), snapshot_day(f)),
         "agents": lambda: onboarding_by_agent(f)[0],

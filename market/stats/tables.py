@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
-MIN_VENDORS = 3  # DESIGN.md §5: no figure an organiser sees may describe fewer than 3 vendors
+MIN_VENDORS = 3  # no figure an organiser sees may describe fewer than 3 vendors
 
 
 class Suppressed:

@@ -1,10 +1,11 @@
 import datetime
+from collections import defaultdict
 
 from celery import shared_task
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
-from .rollup import market_facts_rebuild
+from .rollup import days_between, market_facts_rebuild, statistics_rebuild
 
 
 @shared_task(autoretry_for=(DatabaseError,), max_retries=3, retry_backoff=True, acks_late=True)
@@ -16,23 +17,47 @@ def market_facts_refresh(market_id: int, since: datetime.datetime | None = None)
     """After this transaction commits, rebuild today for the market and, when the event is
     dated earlier (a bank reporting a payment late), every day since. A payment changes the
     active-stall count of the 30 days after it; reports more than 31 days late are left to
-    ``rebuild_statistics`` (bank feeds report within minutes)."""
+    ``rebuild_statistics`` (bank feeds report within minutes).
+
+    Within one transaction every (market, day) is rebuilt once, whatever the number of
+    events: a bulk approval of 50 applications is one rebuild, not 50."""
     today = timezone.localdate()
     first = today
     if since is not None:
         first = min(max(timezone.localdate(since), today - datetime.timedelta(days=31)), today)
-    days = [(first + datetime.timedelta(days=n)).isoformat() for n in range((today - first).days + 1)]
+    pairs = {(market_id, day) for day in days_between(first, today)}
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        _enqueue(pairs)
+    else:
+        _pending(connection).update(pairs)
 
-    def enqueue():
-        for day in days:
-            market_facts_rebuild_task.delay(day, [market_id])
 
-    transaction.on_commit(enqueue, robust=True)
+def _pending(connection) -> set:
+    """The (market, day) pairs this transaction will rebuild on commit; one callback holds them."""
+    for _savepoints, callback, _robust in connection.run_on_commit:
+        if hasattr(callback, "market_days"):
+            return callback.market_days
+    market_days: set = set()
+
+    def flush():
+        _enqueue(market_days)
+
+    flush.market_days = market_days
+    transaction.on_commit(flush, robust=True)
+    return market_days
+
+
+def _enqueue(pairs) -> None:
+    by_day: dict[datetime.date, set[int]] = defaultdict(set)
+    for market_id, day in pairs:
+        by_day[day].add(market_id)
+    for day, market_ids in sorted(by_day.items()):
+        market_facts_rebuild_task.delay(day.isoformat(), sorted(market_ids))
 
 
 @shared_task
 def statistics_rebuild_recent_task() -> None:
-    """Nightly safety net (beat): recompute yesterday and today for every market."""
+    """Nightly safety net (beat): rebuild yesterday and today, every market and cooperative."""
     today = timezone.localdate()
-    for day in (today - datetime.timedelta(days=1), today):
-        market_facts_rebuild(day=day)
+    statistics_rebuild(today - datetime.timedelta(days=1), today)

@@ -27,6 +27,10 @@ class StatisticsAccessMixin(LoginRequiredMixin):
         if self.area is None or not request.user.has_perm("stats.view_statistics"):
             if cooperative_for_user(request.user) is not None:
                 return redirect("coop:figures")
+            if request.user.has_perm("stats.view_statistics"):
+                raise PermissionDenied(
+                    _("Tài khoản chưa được gán địa bàn (xã hoặc tỉnh). Hãy nhờ quản trị viên gán địa bàn.")
+                )
             raise PermissionDenied(_("Chỉ cán bộ xã, tỉnh được giao mới xem được thống kê."))
         self.filters = self.read_filters()
         return super().dispatch(request, *args, **kwargs)
@@ -66,12 +70,13 @@ class DashboardView(StatisticsAccessMixin, TemplateView):
             f=f,
             form=self.form,
             data=data,
-            query=self.request.GET.urlencode(),
+            query=f.query(),
             suppression_note=SUPPRESSION_NOTE,
             problems=self.problems,
             notes=self.notes,
             charts={
                 "markets": charts.bars(data["markets"], "rate", maximum=100, target=target, unit=" %"),
+                "activity": charts.bars(data["activity"], "payments"),
                 "communes": charts.bars(data["communes"], "rate", maximum=100, target=target, unit=" %"),
                 "provinces": charts.bars(data["provinces"], "rate", maximum=100, target=target, unit=" %"),
                 "trend": charts.line(data["trend"], "rate", target="target", percent=True),

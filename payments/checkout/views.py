@@ -220,14 +220,15 @@ class PaymentDetailsView(CheckoutFlowMixin, oscar_views.PaymentDetailsView):
 
     def send_order_placed_email(self, order):
         """Oscar would send synchronously; ours go through Celery after commit (payments.tasks)."""
-        from ocop_catalog.tasks import cooperative_volume_refresh_for_order
         from payments.tasks import order_notify_task
 
         order_id = order.pk
         transaction.on_commit(lambda: order_notify_task.delay(order_id, "placed"), robust=True)
-        cooperative_volume_refresh_for_order(order)
 
     def handle_successful_order(self, order):
+        from ocop_catalog.tasks import cooperative_volume_refresh_for_order
+
+        cooperative_volume_refresh_for_order(order)
         order_grant_access(self.request, order.number)
         self.request.session["checkout_last_order"] = str(order.number)
         self._placed_number = order.number

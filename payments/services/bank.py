@@ -131,10 +131,6 @@ class StatementReport:
     def matched(self) -> int:
         return self.count(Outcome.MATCHED)
 
-    @property
-    def duplicates(self) -> int:
-        return sum(1 for _line, _row, created in self.rows if not created)
-
 
 def statement_amount(raw: str) -> Decimal:
     """An amount as banks export it: 150000, 150.000, 1,250,000.00, 1.250.000,00, -20.000 or (20,000).

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from oscar.apps.order.exceptions import InvalidOrderStatus
 from oscar.core.loading import get_model
 
+from market.money import format_vnd
 from payments import status
 from payments.models import PaymentAudit
 
@@ -178,16 +179,10 @@ def order_pay(*, order_id: int, amount: Decimal, reference: str, expected_method
             return PaymentOutcome(
                 False,
                 _("Số tiền %(amount)s không đúng tổng đơn %(total)s.")
-                % {"amount": _money(amount), "total": _money(total)},
+                % {"amount": format_vnd(amount), "total": format_vnd(total)},
             )
         _order_pay(order=order, amount=total, reference=reference)
         return PaymentOutcome(True)
-
-
-def _money(amount) -> str:
-    from market.money import format_vnd
-
-    return format_vnd(amount)
 
 
 def order_mark_paid_by_staff(*, order, actor, note: str) -> None:

@@ -42,15 +42,27 @@
       window.speechSynthesis.speak(say);
     } else { chime(); }
   }
+  var waiting = null, asking = false;
   function poll() {
+    if (asking) { return; }
+    asking = true;
     fetch(box.dataset.feed + "?after=" + after, { credentials: "same-origin" })
       .then(function (r) { return r.ok ? r.json() : { payments: [] }; })
       .then(function (data) {
         data.payments.forEach(function (p) { after = Math.max(after, p.id); announce(p); });
       })
       .catch(function () {})
-      .then(function () { setTimeout(poll, 3000); });
+      .then(function () {
+        asking = false;
+        if (!document.hidden) { waiting = setTimeout(poll, 3000); }
+      });
   }
+  // A hidden tab (screen off, another app) stops asking; coming back asks at once, and the
+  // payments that arrived meanwhile are all shown.
+  document.addEventListener("visibilitychange", function () {
+    clearTimeout(waiting);
+    if (!document.hidden) { poll(); }
+  });
   if (button) {
     // Browsers only let a page speak after a tap.
     button.addEventListener("click", function () {
@@ -59,5 +71,5 @@
       chime();
     });
   }
-  setTimeout(poll, 3000);
+  waiting = setTimeout(poll, 3000);
 })();

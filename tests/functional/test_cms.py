@@ -26,6 +26,8 @@ def _coop_form(partner, **overrides):
         "commune_code": "3646",
         "address": "Bản Mới",
         "phone": "",
+        "shipping_fee": "30000",
+        "pickup_point": "",
         "story": "",
     }
     data.update(overrides)

@@ -434,3 +434,36 @@ def test_bulk_review_names_what_it_did_and_asks_for_a_choice(client):
         reverse("merchants:review"), {"applications": [application.pk], "action": "approve"}, follow=True
     )
     assert f"Đã duyệt và cấp mã QR: {application.reference}." in done.content.decode()
+
+
+def test_a_field_agents_phone_cannot_set_the_vendors_password(client):
+    m = market()
+    agent = with_perm("onboard_vendors")
+    client.force_login(agent)
+    client.post(reverse("merchants:apply"), {**FORM, "market": m.pk})
+    application = Application.objects.get()
+    organiser = type(client)()
+    organiser.force_login(with_perm("review_application"))
+    organiser.post(reverse("merchants:review"), {"applications": [application.pk], "action": "approve"})
+    detail = client.get(reverse("merchants:application-detail", kwargs={"reference": application.reference}))
+    assert detail.status_code == 200 and "Đặt mật khẩu" not in detail.content.decode()
+    set_password = reverse("merchants:vendor-password", kwargs={"reference": application.reference})
+    assert client.post(set_password, {"password": "cua-toi-2025"}).status_code == 403
+
+
+def test_a_refused_application_leaves_no_empty_stall_behind(client):
+    m = market()
+    response = client.post(
+        reverse("merchants:apply"), {**FORM, "market": m.pk, "stall_code": "C7", "bank_bin": "999999"}
+    )
+    assert response.status_code == 200 and not m.stalls.exists()
+
+
+def test_vendor_login_is_limited_per_phone(client):
+    for _ in range(10):
+        assert (
+            client.post(reverse("merchants:vendor-login"), {"phone": FORM["phone"], "password": "sai"}).status_code
+            == 200
+        )
+    response = client.post(reverse("merchants:vendor-login"), {"phone": FORM["phone"], "password": "sai"})
+    assert response.status_code == 429 and "quá nhiều lần" in response.content.decode()

@@ -2,6 +2,7 @@ import csv
 import datetime
 import gzip
 import io
+import re
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -290,3 +291,21 @@ def test_changing_the_province_reloads_the_communes_without_losing_the_other_fil
     html = client.get(DASHBOARD, query).content.decode()
     assert "Đang hiển thị mặc định" not in html and 'value="4"' in html  # Ba Đình offered
     assert visible(html.split("</details>", 1)[1]) == {"Chợ Ba Đình", "HTX Ba Đình"}
+
+
+def test_export_links_fetch_the_tables_shown(client, province):
+    client.force_login(organiser())
+    html = client.get(DASHBOARD, {"market": "khong-co"}).content.decode()
+    link = re.search(r'href="(/stats/export/markets\.xlsx\?[^"]+)"', html).group(1).replace("&amp;", "&")
+    assert "khong-co" not in link
+    assert client.get(link).status_code == 200
+
+
+def test_activity_in_the_period_shows_new_applications_per_market(client, province):
+    client.force_login(organiser())
+    html = client.get(DASHBOARD).content.decode()
+    assert "Hoạt động trong kỳ theo chợ" in html
+    rows = client.get(reverse("stats:export", kwargs={"table": "activity", "extension": "csv"})).content.decode(
+        "utf-8-sig"
+    )
+    assert "Chợ Tô Hiệu,3," in rows

@@ -347,3 +347,17 @@ def test_just_after_midnight_the_dashboard_reads_yesterday_until_today_is_built(
     market_facts_rebuild(day=today, market_ids=[street["centre"].pk])
     assert MarketDailyFacts.objects.filter(day=today).count() == 3
     assert dashboard(f)["snapshot"] == today
+
+
+def test_a_bulk_approval_is_one_rebuild_per_market_and_day(django_capture_on_commit_callbacks, monkeypatch):
+    from django.db import transaction
+
+    from market.stats import tasks
+
+    calls = []
+    monkeypatch.setattr(tasks.market_facts_rebuild_task, "delay", lambda day, ids: calls.append((day, ids)))
+    m = make_market(slug="bulk")
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        for k in range(6):
+            vendor_with_qr(m, code=f"Z{k}", phone=f"0917 000 00{k}")
+    assert calls == [(timezone.localdate().isoformat(), [m.pk])]

@@ -2,7 +2,6 @@
 
 import datetime
 import io
-import os
 
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
@@ -59,7 +58,7 @@ class Command(BaseCommand):
                 ),
             )
             # The statistics' rollups for the demo's history (its orders and camp days).
-            call_command("rebuild_statistics", days=60, stdout=open(os.devnull, "w"))
+            call_command("rebuild_statistics", days=60, stdout=io.StringIO())
         self.report(logins)
 
     # --- Wagtail ---------------------------------------------------------------------

@@ -3,8 +3,7 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from market.stats.rollup import days_between, market_facts_rebuild
-from ocop_catalog.volume import cooperative_volume_rebuild
+from market.stats.rollup import statistics_rebuild
 
 
 def _date(text: str) -> datetime.date:
@@ -40,10 +39,7 @@ class Command(BaseCommand):
             raise CommandError("--to is before --from")
         if (last - first).days > 3660:
             raise CommandError("range is longer than 10 years")
-        markets = cooperatives = 0
-        for day in days_between(first, last):
-            markets += market_facts_rebuild(day=day)
-            cooperatives += cooperative_volume_rebuild(day=day)
+        markets, cooperatives = statistics_rebuild(first, last)
         self.stdout.write(
             f"{(last - first).days + 1} days rebuilt: {markets} market rows, {cooperatives} cooperative rows"
         )
