@@ -114,6 +114,7 @@ def market_activity(f: Filters, facts: list[MarketDailyFacts]) -> Table:
     flows = {
         r["market_id"]: r
         for r in MarketDailyFacts.objects.filter(_markets_q(f), day__gte=f.first, day__lte=f.last)
+        .filter(Q(onboarded__gt=0) | Q(payments__gt=0))  # most days have neither: fewer rows to add up
         .values("market_id")
         .annotate(n_onboarded=Sum("onboarded"), n_payments=Sum("payments"), n_amount=Sum("payments_amount"))
         .order_by()
