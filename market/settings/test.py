@@ -19,7 +19,8 @@ ALLOWED_HOSTS = ["*"]
 
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # A file, so that pytest --reuse-db keeps the migrated schema between runs.
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".pytest-db.sqlite3")}
+    # PYTEST_DB_FILE gives a parallel checkout or worker a kept database of its own.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / env("PYTEST_DB_FILE", default=".pytest-db.sqlite3"))}
 
 VIETQR_BANK_BIN = "970436"
 VIETQR_ACCOUNT_NUMBER = "1023456789"
