@@ -14,6 +14,7 @@ from merchants.services import (
     application_approve,
     application_reject,
     application_submit,
+    merchant_password_code_issue,
     merchant_password_set,
     placards_printed,
     stall_for_application,
@@ -92,6 +93,7 @@ def demo_stalls_create(*, organiser, agent, commune_organiser) -> int:
                         consent=True,
                     ),
                     reviewer=organiser,
+                    phone_verified=True,  # the organiser called the vendor
                 )
     _spread_over_camp_days()
     _payments_and_logins()
@@ -147,4 +149,7 @@ def _payments_and_logins() -> None:
                 ),
             )
     for qr in live[:2]:
-        merchant_password_set(merchant=qr.application.merchant, password=DEMO_PASSWORD)
+        # As a vendor does: the one-time code from the approval slip, then their password.
+        merchant = qr.application.merchant
+        code, _expires = merchant_password_code_issue(merchant=merchant, actor=None, reason="approval")
+        merchant_password_set(phone=merchant.phone, code=code, password=DEMO_PASSWORD)

@@ -71,11 +71,14 @@ class ReviewForm(forms.Form):
         error_messages={"required": _("Hãy chọn ít nhất một hồ sơ trong bảng.")},
     )
     action = forms.ChoiceField(choices=[("approve", _("Duyệt")), ("reject", _("Từ chối"))])
+    verified = forms.ModelMultipleChoiceField(queryset=None, widget=forms.CheckboxSelectMultiple, required=False)
     reason = forms.CharField(label=_("Lý do từ chối (tiểu thương sẽ đọc)"), max_length=255, required=False)
 
     def __init__(self, *args, queryset, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["applications"].queryset = queryset
+        # "Đã xác minh": the organiser called the vendor whose phone a flagged application uses.
+        self.fields["verified"].queryset = queryset.filter(phone_known=True)
 
     def clean(self):
         data = super().clean()
@@ -90,24 +93,23 @@ class VendorLoginForm(forms.Form):
 
 
 class VendorPasswordForm(forms.Form):
-    reset_code = forms.CharField(
-        label=_("Mã đặt lại (ban quản lý chợ đưa cho bạn)"),
-        required=False,
+    """Phone, the one-time code from the approval slip or SMS, and the new password."""
+
+    phone = forms.CharField(
+        label=_("Số di động đã đăng ký"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+    code = forms.CharField(
+        label=_("Mã đặt mật khẩu (6 chữ số, trên phiếu hoặc tin nhắn)"),
         max_length=12,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
     )
     password = forms.CharField(
         label=_("Mật khẩu mới"),
-        widget=forms.PasswordInput,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=_("Ít nhất 8 ký tự, có cả chữ và số; đừng dùng số điện thoại hay tên của mình."),
     )
-
-    def __init__(self, *args, needs_code: bool = False, **kwargs):
-        super().__init__(*args, **kwargs)
-        if not needs_code:
-            del self.fields["reset_code"]
-        else:
-            self.fields["reset_code"].required = True
 
 
 class AccountChangeForm(forms.Form):
@@ -115,6 +117,10 @@ class AccountChangeForm(forms.Form):
     account_number = forms.CharField(label=_("Số tài khoản mới"), max_length=30)
     is_card = forms.BooleanField(label=_("Đây là số thẻ, không phải số tài khoản"), required=False)
     holder_name = forms.CharField(label=_("Tên chủ tài khoản"), max_length=60)
+    password = forms.CharField(
+        label=_("Mật khẩu của bạn (nhập lại để xác nhận)"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -123,14 +129,15 @@ class AccountChangeForm(forms.Form):
 
 class ApplicationLookupForm(forms.Form):
     reference = forms.CharField(
-        label=_("Mã hồ sơ"), max_length=16, widget=forms.TextInput(attrs={"placeholder": "HS000123"})
+        label=_("Mã hồ sơ"), max_length=20, widget=forms.TextInput(attrs={"placeholder": "HS12345678"})
     )
     phone = forms.CharField(
         label=_("Số di động đã đăng ký"), max_length=20, widget=forms.TextInput(attrs={"inputmode": "tel"})
     )
 
     def clean_reference(self):
-        return self.cleaned_data["reference"].strip().upper()
+        # Read out on the phone it may come as "hs 1234-5678".
+        return "".join(ch for ch in self.cleaned_data["reference"] if ch.isalnum()).upper()[:16]
 
 
 class MarketForm(forms.ModelForm):

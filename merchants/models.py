@@ -76,10 +76,12 @@ class Merchant(models.Model):
     cccd = models.CharField(_("Số CCCD"), max_length=12, blank=True)
     consent_version = models.CharField(_("Phiên bản điều khoản đã đồng ý"), max_length=20)
     consent_at = models.DateTimeField(_("Thời điểm đồng ý"))
-    # A forgotten password: the organiser clears it and hands the vendor a one-time code
-    # (stored hashed); the new password can be set only with that code, before it expires.
-    reset_code_hash = models.CharField(max_length=128, blank=True)
-    reset_code_expires = models.DateTimeField(null=True, blank=True)
+    # The vendor's password (the first, or a new one after it was forgotten) can be set only
+    # with a one-time code that reaches them out of band: on the approval slip the organiser
+    # hands over, or by SMS. Stored hashed; dead after it expires or after too many wrong tries.
+    password_code_hash = models.CharField(max_length=128, blank=True)
+    password_code_expires = models.DateTimeField(null=True, blank=True)
+    password_code_failures = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         verbose_name = _("Tiểu thương")
@@ -90,6 +92,19 @@ class Merchant(models.Model):
 
 
 class Application(models.Model):
+    """A request for a stall's QR: a new vendor's, or a vendor's change of payout account.
+
+    Both go through the organiser's review; the stall's current QR stays live until a change
+    is approved. The applicant's name, CCCD and consent are kept on the application as
+    submitted: anonymous input never rewrites a stored ``Merchant``. When the phone already
+    belongs to a vendor and the sender was not that vendor logged in, ``phone_known`` marks it
+    for the organiser to verify before approving.
+    """
+
+    class Kind(models.TextChoices):
+        NEW = "new", _("Đăng ký mới")
+        ACCOUNT_CHANGE = "account-change", _("Đổi tài khoản nhận tiền")
+
     class Status(models.TextChoices):
         SUBMITTED = "submitted", _("Đã gửi, chờ duyệt")
         APPROVED = "approved", _("Đã duyệt")
@@ -98,7 +113,17 @@ class Application(models.Model):
         REJECTED = "rejected", _("Bị từ chối")
 
     reference = models.CharField(_("Mã hồ sơ"), max_length=16, unique=True)
+    kind = models.CharField(_("Loại hồ sơ"), max_length=16, choices=Kind.choices, default=Kind.NEW)
     merchant = models.ForeignKey(Merchant, on_delete=models.PROTECT, related_name="applications")
+    applicant_name = models.CharField(_("Họ và tên (như đã khai)"), max_length=120)
+    applicant_cccd = models.CharField(_("Số CCCD (như đã khai)"), max_length=12, blank=True)
+    consent_version = models.CharField(_("Phiên bản điều khoản đã đồng ý"), max_length=20)
+    consent_at = models.DateTimeField(_("Thời điểm đồng ý"))
+    phone_known = models.BooleanField(
+        _("Số điện thoại đã có tiểu thương"),
+        default=False,
+        help_text=_("Người gửi không đăng nhập bằng số này: gọi xác minh với tiểu thương trước khi duyệt."),
+    )
     stall = models.ForeignKey(Stall, on_delete=models.PROTECT, related_name="applications")
     bank_bin = models.CharField(_("Ngân hàng (BIN)"), max_length=6)
     account_number = models.CharField(_("Số tài khoản/số thẻ"), max_length=19, validators=[ACCOUNT_VALIDATOR])
@@ -215,6 +240,44 @@ class PersonalDataAccess(models.Model):
 
     def __str__(self):
         return f"{self.actor_id} {self.action} {self.application_id}"
+
+
+class MerchantEvent(models.Model):
+    """The audit log of everything that touches a vendor's login or payout account: who did
+    it (a user, or nobody for an anonymous sender), from which address, and when. Written by
+    the services only; read-only in the admin."""
+
+    class Action(models.TextChoices):
+        APPLICATION_SUBMITTED = "application-submitted", _("Gửi hồ sơ")
+        APPLICATION_APPROVED = "application-approved", _("Duyệt hồ sơ")
+        APPLICATION_REJECTED = "application-rejected", _("Từ chối hồ sơ")
+        CODE_ISSUED = "code-issued", _("Cấp mã đặt mật khẩu")
+        CODE_FAILED = "code-failed", _("Nhập sai mã đặt mật khẩu")
+        PASSWORD_SET = "password-set", _("Đặt mật khẩu")
+        ACCOUNT_CHANGE_REQUESTED = "account-change-requested", _("Yêu cầu đổi tài khoản nhận tiền")
+        ACCOUNT_CHANGE_PASSWORD_FAILED = "account-change-password-failed", _("Sai mật khẩu khi đổi tài khoản")
+        ACCOUNT_CHANGE_APPROVED = "account-change-approved", _("Duyệt đổi tài khoản nhận tiền")
+        ACCOUNT_CHANGE_REJECTED = "account-change-rejected", _("Từ chối đổi tài khoản nhận tiền")
+        NOTICE_SENT = "notice-sent", _("Gửi tin báo cho tiểu thương")
+
+    merchant = models.ForeignKey(Merchant, on_delete=models.PROTECT, related_name="events")
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, null=True, blank=True, related_name="events")
+    action = models.CharField(_("Việc"), max_length=40, choices=Action.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    client_ip = models.GenericIPAddressField(null=True, blank=True)
+    detail = models.CharField(_("Chi tiết"), max_length=255, blank=True)
+    at = models.DateTimeField(_("Lúc"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("Nhật ký tiểu thương")
+        verbose_name_plural = _("Nhật ký tiểu thương")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["merchant", "at"])]
+
+    def __str__(self):
+        return f"{self.merchant_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
 
 
 class PlacardBatch(models.Model):

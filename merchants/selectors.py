@@ -29,3 +29,11 @@ def onboarding_by_agent(*, markets: QuerySet, market_slug: str | None = None) ->
         .annotate(n=Count("pk"))
         .order_by("-day", "-n")[:60]
     )
+
+
+def pending_account_changes(*, merchant) -> dict:
+    """The vendor's account changes waiting for review, by stall id."""
+    rows = Application.objects.filter(
+        merchant=merchant, kind=Application.Kind.ACCOUNT_CHANGE, status=Application.Status.SUBMITTED
+    )
+    return {a.stall_id: a for a in rows}

@@ -7,7 +7,7 @@ urlpatterns = [
     path("apply/", views.VendorApplyView.as_view(), name="apply"),
     path("applications/", views.ApplicationLookupView.as_view(), name="application-lookup"),
     path("applications/<str:reference>/", views.ApplicationDetailView.as_view(), name="application-detail"),
-    path("applications/<str:reference>/password/", views.VendorPasswordView.as_view(), name="vendor-password"),
+    path("password/", views.VendorPasswordView.as_view(), name="vendor-password"),
     path(
         "applications/<str:reference>/password-reset/",
         views.VendorPasswordResetView.as_view(),

@@ -1,5 +1,14 @@
 """Screens of the cashless street: the vendor's application (also used by field agents),
-its status, the organiser's review, and placard downloads."""
+its status, the vendor's login and stalls, the organiser's review, and placard downloads.
+
+Who may see what (``SECURITY.md`` has the whole model):
+- a browser session that sent an application, or found it with reference + phone, sees its
+  **status** only: never the account, the placard, the money, nor a way to set a password;
+- the vendor logged in, the field agent who sent it, and the organisers of its area see the
+  application and print the placard; the money page is the vendor's and the organisers';
+- a password is set only with the one-time code from the approval slip or SMS.
+Pages with personal data are never stored by a browser or proxy cache (``never_cache``).
+"""
 
 from django.contrib import messages
 from django.contrib.auth import authenticate, login
@@ -9,17 +18,20 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.http import FileResponse, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
+from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, TemplateView
 
 from market.areas import area_of
 from market.grants import session_grant, session_has
 from market.money import format_vnd
 from market.phones import e164, parse_vn_phone
-from market.ratelimit import attempt_count, attempt_key, attempts_exhausted
+from market.ratelimit import attempt_count, attempt_key, attempts_exhausted, client_ip
 
 from .forms import (
     AccountChangeForm,
@@ -33,15 +45,15 @@ from .forms import (
 )
 from .models import Application, IssuedQR, Market, Merchant, PersonalDataAccess, PlacardBatch, Stall, StallPayment
 from .placards import placards_pdf
-from .selectors import live_qrs, onboarding_by_agent
+from .selectors import live_qrs, onboarding_by_agent, pending_account_changes
 from .services import (
-    RESET_CODE_HOURS,
-    application_approve,
+    ApprovalSlip,
     application_reject,
     application_submit,
+    applications_approve,
     market_save,
-    merchant_account_change,
-    merchant_password_reset,
+    merchant_account_change_request,
+    merchant_password_code_issue,
     merchant_password_set,
     placard_batch_request,
     placards_printed,
@@ -49,6 +61,11 @@ from .services import (
 )
 
 APPLY_LIMIT = 5  # submissions per client address and phone, per hour
+APPLY_PHONE_LIMIT = 10  # submissions per phone, per hour, whatever the address
+LOOKUP_LIMIT = 10  # failed lookups per reference, and per phone, per hour, whatever the address
+CHANGE_PASSWORD_LIMIT = 5  # wrong passwords on an account change, per vendor, per hour
+
+no_store = method_decorator(never_cache, name="dispatch")
 
 
 def _is_agent(user) -> bool:
@@ -61,6 +78,15 @@ def organiser_markets(user):
     return area.filter(Market.objects.all()) if area else Market.objects.none()
 
 
+def _typed_phone(raw: str) -> str:
+    """A limit key for a phone as typed: E.164 when it parses, else its digits."""
+    try:
+        return e164(parse_vn_phone(raw, mobile_only=True))
+    except ValidationError:
+        return "".join(ch for ch in raw if ch.isdigit())
+
+
+@no_store
 class VendorApplyView(FormView):
     template_name = "merchants/apply.html"
     form_class = VendorApplicationForm
@@ -74,13 +100,14 @@ class VendorApplyView(FormView):
 
     def form_valid(self, form):
         data = form.cleaned_data
-        # Per address *and* phone: a whole village may share one carrier NAT address.
-        try:
-            phone_key = e164(parse_vn_phone(data["phone"], mobile_only=True))
-        except ValidationError:
-            phone_key = "".join(ch for ch in data["phone"] if ch.isdigit())
-        key = attempt_key(self.request, "stall-apply", phone_key)
-        if attempts_exhausted(key, APPLY_LIMIT) and not _is_agent(self.request.user):
+        agent = _is_agent(self.request.user)
+        phone_key = _typed_phone(data["phone"])
+        # Per address and phone (a whole village may share one carrier NAT address), and per
+        # phone whatever the address.
+        keys = [attempt_key(self.request, "stall-apply", phone_key), f"stall-apply-phone:{phone_key}"]
+        if not agent and (
+            attempts_exhausted(keys[0], APPLY_LIMIT) or attempts_exhausted(keys[1], APPLY_PHONE_LIMIT)
+        ):
             form.add_error(None, _("Số điện thoại này đã gửi nhiều hồ sơ trong một giờ. Hãy thử lại sau."))
             return self.render_to_response(self.get_context_data(form=form), status=429)
         try:
@@ -100,160 +127,167 @@ class VendorApplyView(FormView):
                     cccd=data["cccd"],
                     consent=data["consent"],
                     submitted_by=self.request.user,
+                    client_ip=client_ip(self.request),
                 )
         except ValidationError as exc:
             add_service_errors(form, exc, {"stall": "stall_code"})
             return self.form_invalid(form)
-        attempt_count(key)
-        if _is_agent(self.request.user):
-            # The agent reaches the application as its sender; their phone gets no session
-            # grant, which would let it set the vendor's password once the QR is issued.
+        for key in keys:
+            attempt_count(key)
+        if agent:
             messages.success(
                 self.request,
                 _("Đã gửi hồ sơ %(ref)s cho %(name)s. Mời nhập tiểu thương tiếp theo.")
-                % {"ref": application.reference, "name": application.merchant.name},
+                % {"ref": application.reference, "name": application.applicant_name},
             )
             return redirect(f"{self.request.path}?market={data['market'].slug}")
-        session_grant(self.request, "applications", application.reference)
+        session_grant(self.request, "applications", application.reference)  # its status, nothing more
         return redirect("merchants:application-detail", reference=application.reference)
 
 
+@no_store
 class ApplicationLookupView(FormView):
-    """A vendor on another phone, or after the browser forgot: reference + phone open the application."""
+    """A vendor on another phone, or after the browser forgot: reference + phone show the
+    application's status. Only the status: the lookup is a door anyone may knock on."""
 
     template_name = "merchants/application_lookup.html"
     form_class = ApplicationLookupForm
 
     def form_valid(self, form):
         reference = form.cleaned_data["reference"]
-        key = attempt_key(self.request, "application-lookup", reference)
-        if attempts_exhausted(key, APPLY_LIMIT * 2):
+        phone = _typed_phone(form.cleaned_data["phone"])
+        keys = [f"application-lookup-ref:{reference}", f"application-lookup-phone:{phone}"]
+        if any(attempts_exhausted(key, LOOKUP_LIMIT) for key in keys):
             form.add_error(None, _("Bạn đã thử quá nhiều lần. Hãy thử lại sau một giờ."))
             return self.render_to_response(self.get_context_data(form=form), status=429)
-        try:
-            phone = e164(parse_vn_phone(form.cleaned_data["phone"], mobile_only=True))
-        except ValidationError as exc:
-            form.add_error("phone", exc)
-            return self.form_invalid(form)
         if not Application.objects.filter(reference=reference, merchant__phone=phone).exists():
-            attempt_count(key)
+            for key in keys:
+                attempt_count(key)
             form.add_error(None, _("Không tìm thấy hồ sơ với mã và số điện thoại này."))
             return self.form_invalid(form)
         session_grant(self.request, "applications", reference)
         return redirect("merchants:application-detail", reference=reference)
 
 
+def _may_act_for(request, application: Application) -> bool:
+    """The vendor logged in, the field agent who sent the application, and the organisers of
+    its area: who may see the application, print its placard (not: a session grant)."""
+    user = request.user
+    return user.is_authenticated and (
+        _organiser_of(user, application)
+        or application.submitted_by_id == user.pk
+        or Merchant.objects.filter(user=user, pk=application.merchant_id).exists()
+    )
+
+
+def _organiser_of(user, application: Application) -> bool:
+    return (
+        user.is_authenticated
+        and user.has_perm("merchants.review_application")
+        and organiser_markets(user).filter(pk=application.stall.market_id).exists()
+    )
+
+
+def _forbidden():
+    return PermissionDenied(_("Chỉ tiểu thương, người đăng ký hộ hoặc cán bộ được giao mới mở được trang này."))
+
+
+@no_store
 class ApplicationDetailView(TemplateView):
+    """The application: its status for a session that sent or found it; the whole of it for
+    the vendor, the agent and the area's organisers (full CCCD and account only with the
+    permission, each view logged)."""
+
     template_name = "merchants/application_detail.html"
 
     def get_context_data(self, **kwargs):
         application = get_object_or_404(
-            Application.objects.select_related("stall__market", "merchant"), reference=self.kwargs["reference"]
+            Application.objects.select_related("stall__market", "merchant__user"), reference=self.kwargs["reference"]
         )
         user = self.request.user
-        _check_may_act_for(self.request, application)
-        qr = application.qrs.filter(revoked_at__isnull=True).first()
-        # Full CCCD and account number: only for organisers with the permission, and logged.
-        show_full = user.is_authenticated and user.has_perm("merchants.view_personal_data")
+        full = _may_act_for(self.request, application)
+        if not full and not session_has(self.request, "applications", application.reference):
+            raise _forbidden()
+        qr = application.qrs.filter(revoked_at__isnull=True).first() if full else None
+        show_full = full and user.has_perm("merchants.view_personal_data")
         if show_full:
             PersonalDataAccess.objects.create(
                 actor=user, application=application, action=PersonalDataAccess.Action.VIEW
             )
-        can_set_password = (
-            qr is not None
-            and session_has(self.request, "applications", application.reference)
-            and _password_unset(application.merchant)
-        )
-        may_reset = (
-            application.merchant.user_id is not None
-            and user.is_authenticated
-            and user.has_perm("merchants.review_application")
-            and organiser_markets(user).filter(pk=application.stall.market_id).exists()
-        )
+        organiser = _organiser_of(user, application)
         return super().get_context_data(
             application=application,
+            full=full,
             qr=qr,
             show_full=show_full,
-            password_form=VendorPasswordForm(needs_code=application.merchant.user_id is not None)
-            if can_set_password
-            else None,
-            may_reset_password=may_reset,
+            is_vendor=full and application.merchant.user_id == user.pk,
+            may_issue_code=organiser and application.status not in ("submitted", "rejected"),
+            events=application.merchant.events.select_related("actor")[:30] if organiser else (),
             **kwargs,
         )
 
 
-class VendorPasswordView(View):
-    """Once the stall's QR is issued, the vendor's session sets the password of their login
-    (after a reset, with the organiser's one-time code)."""
+@no_store
+class VendorPasswordView(FormView):
+    """The vendor sets a password with the one-time code from the approval slip or SMS, then
+    is logged in. Wrong codes are counted per vendor in the database (the code dies after
+    ``VENDOR_CODE_MAX_FAILURES``), so no address rotation helps."""
 
-    def post(self, request, reference):
-        application = get_object_or_404(Application.objects.select_related("merchant__user"), reference=reference)
-        if not session_has(request, "applications", reference) or not _password_unset(application.merchant):
-            raise PermissionDenied(_("Chỉ tiểu thương, người đăng ký hộ hoặc cán bộ được giao mới mở được trang này."))
-        if not application.qrs.exists():
-            raise PermissionDenied(_("Hồ sơ %(ref)s chưa được cấp mã QR.") % {"ref": reference})
-        needs_code = application.merchant.user_id is not None
-        key = attempt_key(request, "reset-code", reference)
-        if needs_code and attempts_exhausted(key, APPLY_LIMIT):
-            messages.error(request, _("Bạn đã thử quá nhiều lần. Hãy thử lại sau một giờ."))
-            return redirect("merchants:application-detail", reference=reference)
-        form = VendorPasswordForm(request.POST, needs_code=needs_code)
+    template_name = "merchants/vendor_password.html"
+    form_class = VendorPasswordForm
+
+    def form_valid(self, form):
         try:
-            if not form.is_valid():
-                raise ValidationError([e for errors in form.errors.values() for e in errors])
             user = merchant_password_set(
-                merchant=application.merchant,
+                phone=form.cleaned_data["phone"],
+                code=form.cleaned_data["code"],
                 password=form.cleaned_data["password"],
-                reset_code=form.cleaned_data.get("reset_code", ""),
+                client_ip=client_ip(self.request),
             )
         except ValidationError as exc:
-            if needs_code:
-                attempt_count(key)
-            messages.error(request, " ".join(exc.messages))
-            return redirect("merchants:application-detail", reference=reference)
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, _("Đã đặt mật khẩu. Lần sau đăng nhập bằng số điện thoại và mật khẩu này."))
+            add_service_errors(form, exc)
+            return self.form_invalid(form)
+        login(self.request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(self.request, _("Đã đặt mật khẩu. Lần sau đăng nhập bằng số điện thoại và mật khẩu này."))
         return redirect("merchants:vendor-home")
 
 
-def _password_unset(merchant: Merchant) -> bool:
-    return merchant.user is None or not merchant.user.has_usable_password()
-
-
+@no_store
 class VendorPasswordResetView(PermissionRequiredMixin, View):
-    """An organiser of the stall's area clears a vendor's forgotten password and is shown a
-    one-time code to hand over in person; the vendor sets a new password with it from their
-    application page (opened with reference and phone)."""
+    """An organiser of the stall's area gives a vendor a new one-time code: a forgotten
+    password (cleared at once), or a first code that was lost. The code is shown once, on a
+    slip to hand over in person after checking the vendor's papers."""
 
     permission_required = "merchants.review_application"
 
     def post(self, request, reference):
         application = get_object_or_404(
-            Application.objects.select_related("merchant__user", "stall"),
+            Application.objects.select_related("merchant__user", "stall__market"),
             reference=reference,
             stall__market__in=organiser_markets(request.user),
         )
         if request.POST.get("confirm") != "yes":
-            messages.error(request, _("Hãy đánh dấu ô xác nhận trước khi xoá mật khẩu."))
+            messages.error(request, _("Hãy đánh dấu ô xác nhận trước khi cấp mã."))
+            return redirect("merchants:application-detail", reference=reference)
+        qr = application.qrs.filter(revoked_at__isnull=True).first()
+        if qr is None:
+            messages.error(request, _("Hồ sơ %(ref)s chưa được cấp mã QR.") % {"ref": reference})
             return redirect("merchants:application-detail", reference=reference)
         try:
-            code = merchant_password_reset(merchant=application.merchant, actor=request.user)
+            code, expires = merchant_password_code_issue(
+                merchant=application.merchant, actor=request.user, client_ip=client_ip(request), reason="reset"
+            )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
             return redirect("merchants:application-detail", reference=reference)
-        messages.success(
-            request,
-            _(
-                "Đã xoá mật khẩu của %(name)s. Mã đặt lại: %(code)s (dùng được %(hours)s giờ). Đưa mã tận tay "
-                "tiểu thương; họ mở “Tra cứu hồ sơ” bằng mã hồ sơ %(ref)s và số điện thoại, rồi nhập mã này "
-                "cùng mật khẩu mới."
-            )
-            % {"name": application.merchant.name, "code": code, "hours": RESET_CODE_HOURS, "ref": reference},
-        )
-        return redirect("merchants:application-detail", reference=reference)
+        slip = ApprovalSlip(application=application, qr=qr, code=code, code_expires=expires)
+        return TemplateResponse(request, "merchants/approval_slips.html", {"slips": [slip], "reset": True})
 
 
 class VendorLoginView(FormView):
+    """The vendors' door: phone (as E.164, the username) and password. Locked like every
+    login door (market.accounts.lockout), with the lock said on this page."""
+
     template_name = "merchants/vendor_login.html"
     form_class = VendorLoginForm
 
@@ -263,21 +297,25 @@ class VendorLoginView(FormView):
         except ValidationError as exc:
             form.add_error("phone", exc)
             return self.form_invalid(form)
-        key = attempt_key(self.request, "vendor-login", username)
-        if attempts_exhausted(key, APPLY_LIMIT * 2):
-            form.add_error(None, _("Bạn đã thử quá nhiều lần. Hãy thử lại sau một giờ."))
-            return self.render_to_response(self.get_context_data(form=form), status=429)
+        # Wrong passwords are counted by django-axes per (phone, client address); while that
+        # pair is locked, authenticate() refuses even the right password and flags the request.
         user = authenticate(self.request, username=username, password=form.cleaned_data["password"])
+        if getattr(self.request, "axes_locked_out", False):
+            from market.ratelimit import lockout_message
+
+            form.add_error(None, lockout_message())
+            return self.render_to_response(self.get_context_data(form=form), status=429)
         if user is None or not hasattr(user, "merchant"):
-            attempt_count(key)
             form.add_error(None, _("Số điện thoại hoặc mật khẩu không đúng."))
             return self.form_invalid(form)
         login(self.request, user)
         return redirect("merchants:vendor-home")
 
 
+@no_store
 class VendorHomeView(LoginRequiredMixin, TemplateView):
-    """The vendor's own page: each stall's QR, its history, reprint, and changing the account."""
+    """The vendor's own page: each stall's QR, its history, reprint, and asking to change the
+    payout account (password again; organiser review; the live QR stays until approved)."""
 
     template_name = "merchants/vendor_home.html"
     login_url = "merchants:vendor-login"
@@ -290,14 +328,17 @@ class VendorHomeView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         merchant = self.merchant()
+        pending = pending_account_changes(merchant=merchant)
         stalls = []
-        for stall in Stall.objects.filter(qrs__application__merchant=merchant).distinct().select_related("market"):
+        live_qrs_of_merchant = IssuedQR.objects.filter(application__merchant=merchant, revoked_at__isnull=True)
+        for stall in Stall.objects.filter(qrs__in=live_qrs_of_merchant).distinct().select_related("market"):
             history = list(stall.qrs.order_by("-version"))
             stalls.append(
                 {
                     "stall": stall,
                     "live": next((q for q in history if q.revoked_at is None), None),
                     "history": history,
+                    "pending": pending.get(stall.pk),
                     "form": kwargs.get("forms", {}).get(stall.pk) or AccountChangeForm(prefix=f"s{stall.pk}"),
                 }
             )
@@ -305,27 +346,48 @@ class VendorHomeView(LoginRequiredMixin, TemplateView):
 
     def post(self, request):
         merchant = self.merchant()
-        stall = get_object_or_404(Stall, pk=request.POST.get("stall"), qrs__application__merchant=merchant)
+        stall = get_object_or_404(
+            Stall, pk=request.POST.get("stall"), qrs__application__merchant=merchant, qrs__revoked_at__isnull=True
+        )
         form = AccountChangeForm(request.POST, prefix=f"s{stall.pk}")
+        key = f"account-change-password:{request.user.pk}"
+        if attempts_exhausted(key, CHANGE_PASSWORD_LIMIT):
+            form.add_error(None, _("Bạn đã nhập sai mật khẩu quá nhiều lần. Hãy thử lại sau một giờ."))
+            return self.render_to_response(self.get_context_data(forms={stall.pk: form}), status=429)
         if form.is_valid():
             try:
-                merchant_account_change(
+                application = merchant_account_change_request(
                     merchant=merchant,
                     stall=stall,
                     actor=request.user,
-                    **{k: form.cleaned_data[k] for k in ("bank_bin", "account_number", "holder_name", "is_card")},
+                    client_ip=client_ip(request),
+                    **{
+                        k: form.cleaned_data[k]
+                        for k in ("password", "bank_bin", "account_number", "holder_name", "is_card")
+                    },
                 )
             except ValidationError as exc:
+                if "password" in getattr(exc, "error_dict", {}):
+                    attempt_count(key)
                 add_service_errors(form, exc)
             else:
                 messages.success(
-                    request, _("Đã cấp mã QR mới cho sạp %(code)s. Hãy in lại bảng QR.") % {"code": stall.code}
+                    request,
+                    _(
+                        "Đã gửi yêu cầu đổi tài khoản cho sạp %(code)s (hồ sơ %(ref)s). Mã QR hiện tại vẫn dùng cho "
+                        "đến khi ban quản lý chợ duyệt."
+                    )
+                    % {"code": stall.code, "ref": application.reference},
                 )
                 return redirect("merchants:vendor-home")
         return self.render_to_response(self.get_context_data(forms={stall.pk: form}), status=400)
 
 
+@no_store
 class ReviewView(PermissionRequiredMixin, TemplateView):
+    """The organiser's review of new applications and account changes, in bulk. Approving
+    shows, once, a slip per vendor with the one-time code for their first password."""
+
     permission_required = "merchants.review_application"
     template_name = "merchants/review.html"
 
@@ -368,18 +430,30 @@ class ReviewView(PermissionRequiredMixin, TemplateView):
         form = ReviewForm(request.POST, queryset=pending)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form), status=400)
-        done = []
-        for application in form.cleaned_data["applications"]:
-            try:
-                if form.cleaned_data["action"] == "approve":
-                    application_approve(application=application, reviewer=request.user)
-                else:
+        chosen = form.cleaned_data["applications"]
+        if form.cleaned_data["action"] == "approve":
+            slips, errors = applications_approve(
+                applications=chosen,
+                reviewer=request.user,
+                verified_ids={a.pk for a in form.cleaned_data["verified"]},
+                client_ip=client_ip(request),
+            )
+            done = [slip.application.reference for slip in slips]
+        else:
+            slips, errors, done = [], [], []
+            for application in chosen:
+                try:
                     application_reject(
-                        application=application, reviewer=request.user, reason=form.cleaned_data["reason"]
+                        application=application,
+                        reviewer=request.user,
+                        reason=form.cleaned_data["reason"],
+                        client_ip=client_ip(request),
                     )
-                done.append(application.reference)
-            except ValidationError as exc:
-                messages.error(request, " ".join(exc.messages))
+                    done.append(application.reference)
+                except ValidationError as exc:
+                    errors.append(" ".join(exc.messages))
+        for error in errors:
+            messages.error(request, error)
         if done:
             text = (
                 _("Đã duyệt và cấp mã QR: %(refs)s.")
@@ -387,48 +461,60 @@ class ReviewView(PermissionRequiredMixin, TemplateView):
                 else _("Đã từ chối: %(refs)s.")
             )
             messages.success(request, text % {"refs": ", ".join(done)})
+        if any(slip.code for slip in slips):
+            # The codes exist only in this answer: print the slips or write them down now.
+            return TemplateResponse(
+                request,
+                "merchants/approval_slips.html",
+                {"slips": [slip for slip in slips if slip.code], "back": request.get_full_path()},
+            )
         return redirect(request.get_full_path())
 
 
-def _check_may_act_for(request, application: Application) -> None:
-    """A vendor's application, QR, placard and money page are for: the vendor (logged in, or
-    the session that sent the application), the agent who signed them up, and organisers."""
-    user = request.user
-    if session_has(request, "applications", application.reference):
-        return
-    if user.is_authenticated and (
-        (
-            user.has_perm("merchants.review_application")
-            and organiser_markets(user).filter(pk=application.stall.market_id).exists()
-        )
-        or application.submitted_by_id == user.pk
-        or Merchant.objects.filter(user=user, pk=application.merchant_id).exists()
-    ):
-        return
-    raise PermissionDenied(_("Chỉ tiểu thương, người đăng ký hộ hoặc cán bộ được giao mới mở được trang này."))
-
-
-def _stall_qr_for(request, pk) -> IssuedQR:
+def _stall_qr_for(request, pk, *, money: bool = False) -> IssuedQR:
+    """A stall's QR, for who may act for its application (the vendor, the agent who sent it,
+    the area's organisers). The money page is the vendor's and the organisers' only."""
     qr = get_object_or_404(IssuedQR.objects.select_related("stall__market", "application"), pk=pk)
-    _check_may_act_for(request, qr.application)
+    application = qr.application
+    user = request.user
+    if money:
+        allowed = user.is_authenticated and (
+            Merchant.objects.filter(user=user, pk=application.merchant_id).exists() or _organiser_of(user, application)
+        )
+    else:
+        allowed = _may_act_for(request, application)
+    if not allowed:
+        raise _forbidden()
     return qr
 
 
+@no_store
 class MoneyReceivedView(TemplateView):
     """“Nhận tiền”: left open on the vendor's phone, it shows and speaks each payment as the
-    bank reports it, the answer to a faked transfer screenshot."""
+    bank reports it, the answer to a faked transfer screenshot. It also says when someone
+    asked to change the stall's payout account."""
 
     template_name = "merchants/money.html"
 
     def get_context_data(self, **kwargs):
-        qr = _stall_qr_for(self.request, self.kwargs["pk"])
+        qr = _stall_qr_for(self.request, self.kwargs["pk"], money=True)
         payments = list(StallPayment.objects.filter(stall=qr.stall).order_by("-pk")[:10])
-        return super().get_context_data(qr=qr, payments=payments, last_id=payments[0].pk if payments else 0, **kwargs)
+        pending = Application.objects.filter(
+            stall=qr.stall, kind=Application.Kind.ACCOUNT_CHANGE, status=Application.Status.SUBMITTED
+        ).first()
+        return super().get_context_data(
+            qr=qr,
+            payments=payments,
+            last_id=payments[0].pk if payments else 0,
+            pending_change=pending,
+            **kwargs,
+        )
 
 
+@no_store
 class MoneyReceivedJsonView(View):
     def get(self, request, pk):
-        qr = _stall_qr_for(request, pk)
+        qr = _stall_qr_for(request, pk, money=True)
         try:
             after = int(request.GET.get("after", "0"))
         except ValueError:
@@ -452,15 +538,19 @@ class MoneyReceivedJsonView(View):
         )
 
 
+@no_store
 class PlacardView(View):
-    """One stall's placard, for the vendor's session, the agent who sent it, or organisers."""
+    """One stall's placard as a PDF, for the vendor, the agent who sent it, or organisers.
+    A POST, because it records the print (and moves the application to "printed")."""
 
-    def get(self, request, pk):
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
         qr = _stall_qr_for(request, pk)
         if qr.revoked_at:
             messages.error(request, _("Mã QR này đã bị thu hồi; hãy in mã mới."))
             return redirect("merchants:application-detail", reference=qr.application.reference)
-        layout = "a4x4" if request.GET.get("layout") == "a4x4" else "a6"
+        layout = "a4x4" if request.POST.get("layout") == "a4x4" else "a6"
         return _pdf_response(
             placards_pdf([qr], layout=layout), f"bang-qr-{qr.stall.code}.pdf", [qr], layout, request.user
         )
@@ -481,6 +571,7 @@ class PlacardBatchCreateView(PermissionRequiredMixin, View):
         return redirect("merchants:placard-batch", pk=batch.pk)
 
 
+@no_store
 class PlacardBatchView(PermissionRequiredMixin, TemplateView):
     """Progress of a batch (the page refreshes itself, no JS needed), then the download."""
 
@@ -492,6 +583,7 @@ class PlacardBatchView(PermissionRequiredMixin, TemplateView):
         return super().get_context_data(batch=batch, **kwargs)
 
 
+@no_store
 class PlacardBatchFileView(PermissionRequiredMixin, View):
     permission_required = "merchants.review_application"
 

@@ -23,6 +23,12 @@ FORM = {
 }
 
 
+def slip_code(response) -> str:
+    """The one-time code on the approval slip the organiser is shown once."""
+    assert response.status_code == 200, response.status_code
+    return "".join(re.search(r'class="slip-code">(\d{3}) (\d{3})<', response.content.decode()).groups())
+
+
 def with_perm(codename, *, province_code=14, commune_code=None):
     """A user with the permission; organisers also get their area (the demo province)."""
     user = UserFactory()
@@ -40,7 +46,8 @@ def test_vendor_applies_without_an_account_and_sees_the_reference_and_status(cli
     html = client.get(response["Location"]).content.decode()
     assert application.reference in html and "chờ duyệt" in html
     assert application.stall.code == "B12"
-    assert "0011001234567" not in html and "•••• 4567" in html  # masked
+    # The sending session sees the status only: no account, not even masked, and no name.
+    assert "0011001234567" not in html and "4567" not in html and "Lò Thị Hoa" not in html
     # Another browser cannot read it.
     assert type(client)().get(response["Location"]).status_code == 403
 
@@ -155,9 +162,10 @@ def test_review_and_placards_need_the_permission(client):
     organiser.force_login(with_perm("review_application"))
     organiser.post(reverse("merchants:review"), {"applications": [Application.objects.get().pk], "action": "approve"})
     qr = IssuedQR.objects.get()
-    assert stranger.get(reverse("merchants:placard", kwargs={"pk": qr.pk})).status_code == 403
-    # The vendor's own session downloads it.
-    assert client.get(reverse("merchants:placard", kwargs={"pk": qr.pk}))["Content-Type"] == "application/pdf"
+    assert stranger.post(reverse("merchants:placard", kwargs={"pk": qr.pk})).status_code == 403
+    # The session that sent it sees the status, not the placard; the organiser prints it.
+    assert client.post(reverse("merchants:placard", kwargs={"pk": qr.pk})).status_code == 403
+    assert organiser.post(reverse("merchants:placard", kwargs={"pk": qr.pk}))["Content-Type"] == "application/pdf"
 
 
 def test_full_account_and_cccd_only_for_the_permission_and_every_view_is_logged(client):
@@ -191,12 +199,10 @@ def test_vendor_sets_a_password_logs_in_with_the_phone_and_changes_the_account(
     organiser.save()
     boss = type(client)()
     boss.force_login(organiser)
-    boss.post(reverse("merchants:review"), {"applications": [application.pk], "action": "approve"})
-    detail = client.get(reverse("merchants:application-detail", kwargs={"reference": application.reference}))
-    assert "Đặt mật khẩu" in detail.content.decode()
-    client.post(
-        reverse("merchants:vendor-password", kwargs={"reference": application.reference}), {"password": "cho-so-2025!"}
-    )
+    slips = boss.post(reverse("merchants:review"), {"applications": [application.pk], "action": "approve"})
+    code = slip_code(slips)
+    assert slips["Cache-Control"] == "max-age=0, no-cache, no-store, must-revalidate, private"
+    client.post(reverse("merchants:vendor-password"), {"phone": "0912345678", "code": code, "password": "cho-so-2025!"})
     vendor = type(client)()
     bad = vendor.post(reverse("merchants:vendor-login"), {"phone": "0912 345 678", "password": "sai"})
     assert "không đúng" in bad.content.decode()
@@ -206,30 +212,26 @@ def test_vendor_sets_a_password_logs_in_with_the_phone_and_changes_the_account(
     home = vendor.get(reverse("merchants:vendor-home")).content.decode()
     assert "v1" in home and "đang dùng" in home
     stall = application.stall
-    bad_change = vendor.post(
-        reverse("merchants:vendor-home"),
-        {
-            "stall": stall.pk,
-            f"s{stall.pk}-bank_bin": "970422",
-            f"s{stall.pk}-account_number": "12 34",
-            f"s{stall.pk}-holder_name": "Lò Thị Hoa",
-        },
-    )
+    change = {
+        "stall": stall.pk,
+        f"s{stall.pk}-bank_bin": "970422",
+        f"s{stall.pk}-account_number": "0099887766",
+        f"s{stall.pk}-holder_name": "Lò Thị Hoa",
+        f"s{stall.pk}-password": "cho-so-2025!",
+    }
+    bad_change = vendor.post(reverse("merchants:vendor-home"), {**change, f"s{stall.pk}-account_number": "12 34"})
     assert bad_change.status_code == 400 and IssuedQR.objects.count() == 1
     with django_capture_on_commit_callbacks(execute=True):
-        vendor.post(
-            reverse("merchants:vendor-home"),
-            {
-                "stall": stall.pk,
-                f"s{stall.pk}-bank_bin": "970422",
-                f"s{stall.pk}-account_number": "0099887766",
-                f"s{stall.pk}-holder_name": "Lò Thị Hoa",
-            },
-        )
+        asked = vendor.post(reverse("merchants:vendor-home"), change, follow=True).content.decode()
+    assert "đang chờ ban quản lý chợ duyệt" in asked
+    # The QR stays as it is until the organiser approves the change.
+    assert IssuedQR.objects.get(stall=stall, revoked_at__isnull=True).version == 1
+    assert [m.to for m in mailoutbox] == [["bql@cho.vn"]]
+    request = Application.objects.get(kind="account-change")
+    boss.post(reverse("merchants:review"), {"applications": [request.pk], "action": "approve"})
     live = IssuedQR.objects.get(stall=stall, revoked_at__isnull=True)
     assert (live.version, live.account_number) == (2, "0099887766")
     assert IssuedQR.objects.get(stall=stall, version=1).revoked_at is not None
-    assert [m.to for m in mailoutbox] == [["bql@cho.vn"]]
     assert "đã thu hồi" in vendor.get(reverse("merchants:vendor-home")).content.decode()
     # Another vendor's login cannot touch this stall.
     other = type(client)()
@@ -356,46 +358,40 @@ def test_organiser_clears_a_forgotten_password_and_the_vendor_sets_a_new_one(cli
     application = Application.objects.get()
     organiser = type(client)()
     organiser.force_login(with_perm("review_application"))
-    organiser.post(reverse("merchants:review"), {"applications": [application.pk], "action": "approve"})
+    code = slip_code(organiser.post(reverse("merchants:review"), {"applications": [application.pk], "action": "approve"}))
     detail = reverse("merchants:application-detail", kwargs={"reference": application.reference})
-    client.post(
-        reverse("merchants:vendor-password", kwargs={"reference": application.reference}), {"password": "rau-sach-2025"}
-    )
+    set_password = reverse("merchants:vendor-password")
+    client.post(set_password, {"phone": FORM["phone"], "code": code, "password": "rau-sach-2025"})
     login = {"phone": FORM["phone"], "password": "rau-sach-2025"}
     assert type(client)().post(reverse("merchants:vendor-login"), login).status_code == 302
     # Forgotten: the organiser clears it and gets a one-time code; the old password stops working.
-    assert "Xoá mật khẩu để tiểu thương đặt lại" in organiser.get(detail).content.decode()
+    assert "Cấp mã đặt mật khẩu mới" in organiser.get(detail).content.decode()
     reset = reverse("merchants:vendor-password-reset", kwargs={"reference": application.reference})
     # Without ticking the confirmation nothing happens.
     assert "Hãy đánh dấu ô xác nhận" in organiser.post(reset, follow=True).content.decode()
     assert type(client)().post(reverse("merchants:vendor-login"), login).status_code == 302
-    shown = organiser.post(reset, {"confirm": "yes"}, follow=True).content.decode()
-    code = re.search(r"Mã đặt lại: (\d{6})", shown).group(1)
+    code = slip_code(organiser.post(reset, {"confirm": "yes"}))
     assert type(client)().post(reverse("merchants:vendor-login"), login).status_code == 200
-    # On a new phone the vendor opens the application by reference and phone; without the code,
-    # or with a wrong one, no password is set (whoever else holds the reference cannot take over).
+    # On a new phone: without the code, or with a wrong one, no password is set (whoever else
+    # holds the reference and the phone number cannot take over).
     phone = type(client)()
-    phone.post(reverse("merchants:application-lookup"), {"reference": application.reference, "phone": FORM["phone"]})
-    page = phone.get(detail).content.decode()
-    assert "Đặt mật khẩu" in page and "Mã đặt lại" in page
-    set_password = reverse("merchants:vendor-password", kwargs={"reference": application.reference})
     wrong = "000000" if code != "000000" else "111111"
-    for attempt in ({"password": "ke-gian-2025"}, {"password": "ke-gian-2025", "reset_code": wrong}):
-        response = phone.post(set_password, attempt, follow=True)
-        assert "Mã đặt lại không đúng" in response.content.decode() or "bắt buộc" in response.content.decode()
+    for attempt in ({"code": ""}, {"code": wrong}):
+        response = phone.post(set_password, {"phone": FORM["phone"], "password": "ke-gian-2025", **attempt})
+        assert "Mã không đúng" in response.content.decode() or "bắt buộc" in response.content.decode()
         assert (
             type(client)().post(reverse("merchants:vendor-login"), {**login, "password": "ke-gian-2025"}).status_code
             == 200
         )
     phone.post(
-        set_password, {"password": "mat-khau-moi-7", "reset_code": f"{code[:3]} {code[3:]}"}
+        set_password, {"phone": FORM["phone"], "password": "mat-khau-moi-7", "code": f"{code[:3]} {code[3:]}"}
     )  # typed with a space
     new_login = {**login, "password": "mat-khau-moi-7"}
     assert type(client)().post(reverse("merchants:vendor-login"), new_login).status_code == 302
     # The code is used up.
     from merchants.models import Merchant
 
-    assert Merchant.objects.get().reset_code_hash == ""
+    assert Merchant.objects.get().password_code_hash == ""
     # Vendors, field agents and another province's organiser cannot clear anyone's password.
     assert phone.post(reset, {"confirm": "yes"}).status_code == 403  # logged in as the vendor now
     agent = type(client)()
@@ -446,9 +442,13 @@ def test_a_field_agents_phone_cannot_set_the_vendors_password(client):
     organiser.force_login(with_perm("review_application"))
     organiser.post(reverse("merchants:review"), {"applications": [application.pk], "action": "approve"})
     detail = client.get(reverse("merchants:application-detail", kwargs={"reference": application.reference}))
-    assert detail.status_code == 200 and "Đặt mật khẩu" not in detail.content.decode()
-    set_password = reverse("merchants:vendor-password", kwargs={"reference": application.reference})
-    assert client.post(set_password, {"password": "cua-toi-2025"}).status_code == 403
+    assert detail.status_code == 200 and "Mật khẩu mới" not in detail.content.decode()
+    # Without the vendor's code the agent's phone sets nothing.
+    refused = client.post(
+        reverse("merchants:vendor-password"), {"phone": FORM["phone"], "code": "123456", "password": "cua-toi-2025"}
+    )
+    assert refused.status_code == 200 and "Mã không đúng" in refused.content.decode()
+    assert Application.objects.get().merchant.user is None
 
 
 def test_a_refused_application_leaves_no_empty_stall_behind(client):

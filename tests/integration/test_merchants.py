@@ -59,7 +59,7 @@ def test_a_second_pending_application_for_the_same_stall_is_refused():
 def test_approval_issues_a_static_qr_built_by_the_codec():
     stall = market(stalls=1).stalls.get()
     application = submit(stall)
-    assert application.reference == f"HS{application.pk:06d}"
+    assert re.fullmatch(r"HS\d{8}", application.reference)  # random: not the next of another
     assert application.holder_name == "LO THI HOA"
     qr = application_approve(application=application, reviewer=UserFactory())
     parsed = parse_payload(qr.payload)
@@ -84,7 +84,12 @@ def test_card_numbers_get_the_to_card_service_code():
 def test_a_new_account_reissues_the_qr_and_keeps_the_old_one_revoked():
     stall = market(stalls=1).stalls.get()
     first = application_approve(application=submit(stall), reviewer=None)
-    second = application_approve(application=submit(stall, account_number="0022002222"), reviewer=None)
+    # The same phone again, not logged in: flagged, approved once the organiser verified it.
+    again = submit(stall, account_number="0022002222")
+    assert again.phone_known
+    with pytest.raises(ValidationError):
+        application_approve(application=again, reviewer=None)
+    second = application_approve(application=again, reviewer=None, phone_verified=True)
     first.refresh_from_db()
     assert first.revoked_at is not None and second.revoked_at is None
     assert (first.version, second.version) == (1, 2)
@@ -184,10 +189,11 @@ def test_a_transfer_into_a_stalls_account_is_recorded_for_its_money_received_pag
     assert response.json()["results"][0]["outcome"] == "account"
     payment = StallPayment.objects.get()
     assert (payment.stall, payment.amount, payment.bank_transaction) == (qr.stall, 50000, BankTransaction.objects.get())
-    # The vendor's page, from the session that applied, sees it and the words to speak.
-    session = client.session
-    session["granted_applications"] = [qr.application.reference]
-    session.save()
+    # The vendor's page, logged in, sees it and the words to speak.
+    vendor = UserFactory()
+    qr.application.merchant.user = vendor
+    qr.application.merchant.save()
+    client.force_login(vendor)
     assert "50.000 ₫" in client.get(reverse("merchants:money", kwargs={"pk": qr.pk})).content.decode()
     feed = client.get(reverse("merchants:money-json", kwargs={"pk": qr.pk}) + "?after=0").json()
     assert feed["payments"][0]["speech"] == "Đã nhận 50.000 đồng"
@@ -207,7 +213,7 @@ def test_a_transfer_into_a_revoked_qrs_account_is_not_a_stall_payment(client, se
     from merchants.services import application_approve
 
     qr = _approved(1)[0]
-    application_approve(application=submit(qr.stall, account_number="0099009999"), reviewer=None)
+    application_approve(application=submit(qr.stall, account_number="0099009999"), reviewer=None, phone_verified=True)
     body = json.dumps({"id": "r1", "account_number": qr.account_number, "amount": 20000, "description": "x"}).encode()
     client.post(
         reverse("payments:bank-webhook", kwargs={"provider": "generic"}),

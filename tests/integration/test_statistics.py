@@ -25,7 +25,7 @@ from market.stats.selectors import (
 )
 from market.stats.tables import SUPPRESSED
 from merchants.models import IssuedQR, Market, StallPayment
-from merchants.services import merchant_account_change
+from merchants.services import application_approve, merchant_account_change_request
 from ocop_catalog.models import CooperativeDailyVolume
 from payments import status
 from payments.services.orders import order_pay, order_void
@@ -151,15 +151,23 @@ def test_a_revoked_qr_leaves_the_count_and_past_days_keep_their_state(street):
     centre = street["centre"]
     qr = IssuedQR.objects.filter(stall__market=centre).select_related("application__merchant", "stall").first()
     today = timezone.localdate()
-    merchant_account_change(
-        merchant=qr.application.merchant,
+    vendor = UserFactory()
+    vendor.set_password("rau-sach-2025")
+    vendor.save()
+    merchant = qr.application.merchant
+    merchant.user = vendor
+    merchant.save()
+    change = merchant_account_change_request(
+        merchant=merchant,
         stall=qr.stall,
+        password="rau-sach-2025",
         bank_bin="970422",
         account_number="77778888",
         holder_name="Lo Thi Hoa",
         is_card=False,
-        actor=UserFactory(),
+        actor=vendor,
     )
+    application_approve(application=change, reviewer=UserFactory())
     # Revoked three days ago; the new QR too was issued then.
     three_days_ago = local(today - datetime.timedelta(days=3))
     IssuedQR.objects.filter(pk=qr.pk).update(revoked_at=three_days_ago)
