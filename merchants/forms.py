@@ -19,6 +19,9 @@ def add_service_errors(form, exc, aliases: dict | None = None) -> None:
     """A service's ValidationError shown on the form: each message on its field (``aliases``
     maps a service's field name to the form's), the rest at the top."""
     aliases = aliases or {}
+    if not hasattr(exc, "error_dict"):  # a message for the whole form
+        form.add_error(None, exc.messages)
+        return
     for field, errors in exc.message_dict.items():
         field = aliases.get(field, field)
         form.add_error(field if field in form.fields else None, errors)

@@ -1,13 +1,15 @@
-"""A vendor on a phone: applies for a stall QR, is approved, and leaves "Nhận tiền" open;
-a bank notification for the stall's account shows up on it by itself."""
+"""A vendor on a phone: applies for a stall QR, is approved, sets a password with the code
+from the approval slip, and leaves "Nhận tiền" open; a bank notification for the stall's
+account shows up on it by itself."""
 
 import json
 import urllib.request
 
 import pytest
+from playwright.sync_api import expect
 
 from merchants.models import Application
-from merchants.services import application_approve
+from merchants.services import applications_approve
 from payments.bank_feeds import sign
 from tests.factories import UserFactory, market
 
@@ -34,9 +36,18 @@ def test_vendor_applies_then_sees_money_arrive(live_server, phone, artifacts, wa
     assert "Đã gửi, chờ duyệt" in phone.content()
     phone.screenshot(path=str(artifacts / "vendor-applied.png"), full_page=True)
 
-    qr = application_approve(application=Application.objects.get(), reviewer=UserFactory())
+    slips, _errors = applications_approve(applications=[Application.objects.get()], reviewer=UserFactory())
+    qr, code = slips[0].qr, slips[0].code
     phone.reload()
-    phone.get_by_role("link", name="Mở trang “Nhận tiền”").click()
+    assert "Đã cấp mã QR" in phone.content() and "0011001234567" not in phone.content()
+    phone.get_by_role("link", name="Đặt mật khẩu").click()
+    phone.fill("#id_phone", "0912 345 678")
+    phone.fill("#id_code", f"{code[:3]} {code[3:]}")
+    phone.fill("#id_password", "rau-sach-2025")
+    phone.get_by_role("button", name="Đặt mật khẩu").click()
+    phone.wait_for_url("**/stalls/me/")
+    phone.screenshot(path=str(artifacts / "vendor-home.png"), full_page=True)
+    phone.get_by_role("link", name="Nhận tiền").click()
     phone.wait_for_url(f"**/stalls/qr/{qr.pk}/money/")
     assert phone.locator("#money-amount").inner_text() == "—"
 
@@ -50,5 +61,6 @@ def test_vendor_applies_then_sees_money_arrive(live_server, phone, artifacts, wa
     )
     with urllib.request.urlopen(request, timeout=10) as response:
         assert json.loads(response.read())["results"][0]["outcome"] == "account"
-    phone.wait_for_function("document.getElementById('money-amount').textContent.includes('50.000')", timeout=15000)
+    # Polled by Playwright itself: the page's CSP forbids evaluating strings as script.
+    expect(phone.locator("#money-amount")).to_contain_text("50.000", timeout=15000)
     phone.screenshot(path=str(artifacts / "vendor-money.png"), full_page=True)

@@ -1,0 +1,313 @@
+"""The vendor takeover of the audit, step by step over HTTP, and every door on the way.
+
+The chain that worked: guess a sequential reference, open it with the vendor's phone, set the
+first password from that session, log in, change the payout account. Each link now holds,
+from any number of client addresses.
+"""
+
+import re
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.urls import reverse
+
+from core import sms
+from market.models import OrganiserArea
+from merchants.models import Application, IssuedQR, Merchant, MerchantEvent, PlacardPrint
+from tests.factories import UserFactory, market, vendor_with_qr
+
+pytestmark = pytest.mark.django_db
+
+VICTIM_PHONE = "0900 000 002"
+NO_STORE = "max-age=0, no-cache, no-store, must-revalidate, private"
+
+
+@pytest.fixture(autouse=True)
+def _empty_sms_outbox():
+    sms.outbox.clear()
+
+
+def organiser():
+    user = UserFactory()
+    user.user_permissions.add(Permission.objects.get(codename="review_application"))
+    OrganiserArea.objects.create(user=user, province_code=14)
+    return user
+
+
+def from_address(client, n):
+    """Each request from another client address, as a botnet or a rotating proxy would send it."""
+    return {"REMOTE_ADDR": f"198.51.100.{n % 250 + 1}"}
+
+
+@pytest.fixture
+def victim(client):
+    """A vendor a field agent onboarded: QR live, no password set yet (the 33 of the demo)."""
+    agent = UserFactory()
+    agent.user_permissions.add(Permission.objects.get(codename="onboard_vendors"))
+    application = vendor_with_qr(market(), code="B05", phone=VICTIM_PHONE, submitted_by=agent)
+    application.refresh_from_db()
+    assert application.merchant.user is None
+    return application
+
+
+def test_references_are_random_and_readable_not_sequential():
+    m = market()
+    refs = [vendor_with_qr(m, code=f"R{k}", phone=f"0916 000 00{k}", approve=False).reference for k in range(5)]
+    assert all(re.fullmatch(r"HS\d{8}", ref) for ref in refs)
+    numbers = sorted(int(ref[2:]) for ref in refs)
+    assert numbers != list(range(numbers[0], numbers[0] + 5))
+
+
+def test_enumerating_references_for_a_known_phone_stops_after_ten_whatever_the_address(client, victim):
+    lookup = reverse("merchants:application-lookup")
+    answers = [
+        client.post(lookup, {"reference": f"HS{n:08d}", "phone": VICTIM_PHONE}, **from_address(client, n)).status_code
+        for n in range(1, 12)
+    ]
+    assert answers == [200] * 10 + [429]
+    # Even the right reference is refused for the rest of the hour: the phone is the key.
+    right = client.post(lookup, {"reference": victim.reference, "phone": VICTIM_PHONE}, **from_address(client, 99))
+    assert right.status_code == 429
+
+
+def test_one_reference_tried_with_many_phones_stops_after_ten_whatever_the_address(client, victim):
+    lookup = reverse("merchants:application-lookup")
+    answers = [
+        client.post(
+            lookup, {"reference": victim.reference, "phone": f"0912 000 {n:03d}"}, **from_address(client, n)
+        ).status_code
+        for n in range(11)
+    ]
+    assert answers == [200] * 10 + [429]
+
+
+def test_the_whole_takeover_chain_fails_at_every_link(client, victim):
+    qr = IssuedQR.objects.get(stall=victim.stall)
+    payload_before = qr.payload
+    # 1. Reference + phone (say the reference leaked) opens the status, and nothing else.
+    found = client.post(reverse("merchants:application-lookup"), {"reference": victim.reference, "phone": VICTIM_PHONE})
+    assert found.status_code == 302
+    page = client.get(found["Location"])
+    html = page.content.decode()
+    assert page["Cache-Control"] == NO_STORE
+    assert victim.account_number not in html and victim.account_number[-4:] not in html
+    assert "Lò Thị Hoa" not in html and "Mật khẩu mới" not in html
+    assert client.get(reverse("merchants:money", kwargs={"pk": qr.pk})).status_code == 403
+    assert client.get(reverse("merchants:money-json", kwargs={"pk": qr.pk})).status_code == 403
+    assert client.post(reverse("merchants:placard", kwargs={"pk": qr.pk})).status_code == 403
+    # 2. No code was ever handed to this vendor: no password can be set.
+    set_password = reverse("merchants:vendor-password")
+    refused = client.post(set_password, {"phone": VICTIM_PHONE, "code": "000000", "password": "ke-gian-2025"})
+    assert refused.status_code == 200 and "Mã không đúng hoặc đã hết hạn" in refused.content.decode()
+    # 3. Nor can anyone log in as the vendor, so 4. the account cannot be changed.
+    login = client.post(reverse("merchants:vendor-login"), {"phone": VICTIM_PHONE, "password": "ke-gian-2025"})
+    assert login.status_code == 200
+    assert client.get(reverse("merchants:vendor-home")).status_code == 302  # to the login page
+    merchant = Merchant.objects.get()
+    assert merchant.user is None
+    qr.refresh_from_db()
+    assert (qr.revoked_at, qr.payload) == (None, payload_before)
+    assert list(IssuedQR.objects.values_list("pk", flat=True)) == [qr.pk]
+
+
+def test_a_code_dies_after_five_wrong_tries_from_any_addresses(client, victim):
+    from merchants.services import merchant_password_code_issue
+
+    code, _expires = merchant_password_code_issue(merchant=victim.merchant, actor=organiser(), reason="approval")
+    set_password = reverse("merchants:vendor-password")
+    wrong = [c for c in ("000000", "111111", "222222", "333333", "444444", "555555") if c != code][:5]
+    for n, guess in enumerate(wrong):
+        client.post(
+            set_password, {"phone": VICTIM_PHONE, "code": guess, "password": "ke-gian-2025"}, **from_address(client, n)
+        )
+    # The right code no longer works either: the organiser must issue a new one.
+    late = client.post(set_password, {"phone": VICTIM_PHONE, "code": code, "password": "ke-gian-2025"})
+    assert "Mã không đúng hoặc đã hết hạn" in late.content.decode()
+    merchant = Merchant.objects.get()
+    assert merchant.user is None and merchant.password_code_failures == 5
+    assert MerchantEvent.objects.filter(action="code-failed").count() == 5
+
+
+def test_an_unknown_phone_and_a_wrong_code_get_the_same_answer(client, victim):
+    set_password = reverse("merchants:vendor-password")
+    unknown = client.post(set_password, {"phone": "0987 654 321", "code": "123456", "password": "ke-gian-2025"})
+    known = client.post(set_password, {"phone": VICTIM_PHONE, "code": "123456", "password": "ke-gian-2025"})
+    assert unknown.status_code == known.status_code == 200
+    message = "Mã không đúng hoặc đã hết hạn. Hãy hỏi ban quản lý chợ để được cấp mã mới."
+    assert message in unknown.content.decode() and message in known.content.decode()
+
+
+def test_the_code_reaches_the_vendor_out_of_band_only(client, django_capture_on_commit_callbacks):
+    m = market()
+    client.post(
+        reverse("merchants:apply"),
+        {
+            "name": "Lò Thị Hoa",
+            "phone": "0912 345 678",
+            "market": m.pk,
+            "stall_code": "B12",
+            "bank_bin": "970436",
+            "account_number": "0011001234567",
+            "holder_name": "Lo Thi Hoa",
+            "consent": "on",
+        },
+    )
+    boss = type(client)()
+    boss.force_login(organiser())
+    with django_capture_on_commit_callbacks(execute=True):
+        slip = boss.post(
+            reverse("merchants:review"), {"applications": [Application.objects.get().pk], "action": "approve"}
+        )
+    code = "".join(re.search(r'class="slip-code">(\d{3}) (\d{3})<', slip.content.decode()).groups())
+    assert slip["Cache-Control"] == NO_STORE
+    # Texted to the vendor's phone; never in the audit log, never on the sender's pages.
+    assert [(m.to, code in m.text) for m in sms.outbox] == [("+84912345678", True)]
+    assert not MerchantEvent.objects.filter(detail__contains=code).exists()
+    status = client.get(
+        reverse("merchants:application-detail", kwargs={"reference": Application.objects.get().reference})
+    )
+    assert code not in status.content.decode()
+
+
+def test_an_anonymous_application_never_rewrites_a_known_vendor(client, victim):
+    merchant = Merchant.objects.get()
+    before = (merchant.name, merchant.cccd, merchant.consent_at, merchant.consent_version)
+    response = client.post(
+        reverse("merchants:apply"),
+        {
+            "name": "Kẻ Mạo Danh",
+            "phone": VICTIM_PHONE,
+            "market": victim.stall.market_id,
+            "stall_code": "Z99",
+            "bank_bin": "970422",
+            "account_number": "6666666666",
+            "holder_name": "Ke Mao Danh",
+            "cccd": "099999999999",
+            "consent": "on",
+        },
+    )
+    assert response.status_code == 302
+    merchant.refresh_from_db()
+    assert (merchant.name, merchant.cccd, merchant.consent_at, merchant.consent_version) == before
+    claim = Application.objects.get(stall__code="Z99")
+    assert (claim.applicant_name, claim.applicant_cccd, claim.phone_known) == ("Kẻ Mạo Danh", "099999999999", True)
+    boss = type(client)()
+    boss.force_login(organiser())
+    review = boss.get(reverse("merchants:review")).content.decode()
+    assert "số điện thoại đã có tiểu thương" in review
+    # Approving needs "called and verified"; without it nothing is issued.
+    refused = boss.post(reverse("merchants:review"), {"applications": [claim.pk], "action": "approve"}, follow=True)
+    assert "Hãy gọi xác minh" in refused.content.decode()
+    claim.refresh_from_db()
+    assert claim.status == "submitted" and not IssuedQR.objects.filter(stall=claim.stall).exists()
+    # Once verified, approved: still the vendor's stored identity stays as it was.
+    boss.post(reverse("merchants:review"), {"applications": [claim.pk], "verified": [claim.pk], "action": "approve"})
+    merchant.refresh_from_db()
+    assert IssuedQR.objects.filter(stall=claim.stall, revoked_at=None).count() == 1
+    assert (merchant.name, merchant.cccd) == before[:2]
+
+
+@pytest.fixture
+def logged_in_vendor(client, victim):
+    from merchants.services import merchant_password_code_issue, merchant_password_set
+
+    code, _expires = merchant_password_code_issue(merchant=victim.merchant, actor=organiser(), reason="approval")
+    user = merchant_password_set(phone=VICTIM_PHONE, code=code, password="rau-sach-2025")
+    client.force_login(user)
+    sms.outbox.clear()
+    return victim
+
+
+def change_form(stall, **changes):
+    p = f"s{stall.pk}-"
+    data = {
+        "stall": stall.pk,
+        p + "bank_bin": "970422",
+        p + "account_number": "6666666666",
+        p + "holder_name": "Lo Thi Hoa",
+        p + "password": "rau-sach-2025",
+    }
+    data.update({p + k: v for k, v in changes.items()})
+    return data
+
+
+def test_an_account_change_needs_the_password_again(client, logged_in_vendor):
+    stall = logged_in_vendor.stall
+    response = client.post(reverse("merchants:vendor-home"), change_form(stall, password="doan-bua"))
+    assert response.status_code == 400 and "Mật khẩu không đúng." in response.content.decode()
+    assert not Application.objects.filter(kind="account-change").exists()
+    assert list(
+        MerchantEvent.objects.filter(action="account-change-password-failed").values_list("client_ip", flat=True)
+    ) == ["127.0.0.1"]
+    # Five wrong passwords, then no more tries this hour, whatever comes next.
+    for n in range(4):
+        client.post(
+            reverse("merchants:vendor-home"), change_form(stall, password=f"sai-{n}"), **from_address(client, n)
+        )
+    blocked = client.post(reverse("merchants:vendor-home"), change_form(stall))
+    assert blocked.status_code == 429 and not Application.objects.filter(kind="account-change").exists()
+
+
+def test_an_account_change_goes_to_review_and_the_old_qr_stays_live(
+    client, logged_in_vendor, django_capture_on_commit_callbacks
+):
+    stall = logged_in_vendor.stall
+    live = IssuedQR.objects.get(stall=stall, revoked_at=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(reverse("merchants:vendor-home"), change_form(stall))["Location"] == reverse(
+            "merchants:vendor-home"
+        )
+    request = Application.objects.get(kind="account-change")
+    assert request.status == "submitted"
+    assert list(IssuedQR.objects.filter(stall=stall, revoked_at=None)) == [live]
+    # The vendor's phone is told, and so is the money page.
+    assert [m.to for m in sms.outbox] == ["+84900000002"] and "6666" in sms.outbox[0].text
+    money = client.get(reverse("merchants:money", kwargs={"pk": live.pk})).content.decode()
+    assert "Có yêu cầu đổi tài khoản nhận tiền" in money
+    # A second request while one waits is refused.
+    again = client.post(reverse("merchants:vendor-home"), change_form(stall, account_number="7777777777"))
+    assert again.status_code == 400 and Application.objects.filter(kind="account-change").count() == 1
+    boss = type(client)()
+    boss.force_login(organiser())
+    with django_capture_on_commit_callbacks(execute=True):
+        boss.post(reverse("merchants:review"), {"applications": [request.pk], "action": "approve"})
+    new = IssuedQR.objects.get(stall=stall, revoked_at=None)
+    assert (new.account_number, new.version) == ("6666666666", 2)
+    actions = list(
+        MerchantEvent.objects.filter(merchant=logged_in_vendor.merchant).order_by("pk").values_list("action", flat=True)
+    )
+    assert actions == [
+        "application-submitted",
+        "application-approved",
+        "code-issued",
+        "password-set",
+        "account-change-requested",
+        "notice-sent",
+        "account-change-approved",
+        "notice-sent",
+    ]
+
+
+def test_a_placard_download_is_a_post_and_a_get_changes_nothing(client, victim):
+    qr = IssuedQR.objects.get(stall=victim.stall)
+    client.force_login(victim.submitted_by)
+    assert client.get(reverse("merchants:placard", kwargs={"pk": qr.pk})).status_code == 405
+    assert PlacardPrint.objects.count() == 0 and Application.objects.get().status == "qr-issued"
+    response = client.post(reverse("merchants:placard", kwargs={"pk": qr.pk}))
+    assert response["Content-Type"] == "application/pdf" and response["Cache-Control"] == NO_STORE
+    assert PlacardPrint.objects.count() == 1 and Application.objects.get().status == "placard-printed"
+
+
+def test_pages_with_personal_data_are_never_cached(client, logged_in_vendor):
+    qr = IssuedQR.objects.get(stall=logged_in_vendor.stall)
+    for url in (
+        reverse("merchants:vendor-home"),
+        reverse("merchants:money", kwargs={"pk": qr.pk}),
+        reverse("merchants:money-json", kwargs={"pk": qr.pk}),
+        reverse("merchants:application-detail", kwargs={"reference": logged_in_vendor.reference}),
+    ):
+        response = client.get(url)
+        assert (url, response.status_code, response["Cache-Control"]) == (url, 200, NO_STORE)
+    boss = type(client)()
+    boss.force_login(organiser())
+    assert boss.get(reverse("merchants:review"))["Cache-Control"] == NO_STORE
