@@ -3,13 +3,13 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from oscar.core.loading import get_model
 
-from market.money import parse_dong
+from market.money import format_vnd, parse_dong
 from market.phones import national, parse_vn_phone
 
 from .models import OcopCertification
 from .photos import photo_normalise
 from .selectors import CatalogueFilters, Sort, cooperative_choices, cooperative_province_choices
-from .services import CertificationData
+from .services import PRICE_MIN, CertificationData
 
 Category = get_model("catalogue", "Category")
 ProductImage = get_model("catalogue", "ProductImage")
@@ -144,7 +144,10 @@ class ProductEditForm(forms.Form):
             self.fields["delete_images"].queryset = images.order_by("display_order")
 
     def clean_price(self):
-        return parse_dong(self.cleaned_data["price"])
+        price = parse_dong(self.cleaned_data["price"])
+        if price < PRICE_MIN:
+            raise ValidationError(_("Giá bán tối thiểu là %(min)s.") % {"min": format_vnd(PRICE_MIN)}, code="too_small")
+        return price
 
     def clean(self):
         data = super().clean()

@@ -45,12 +45,24 @@ def _valid_certifications():
     return OcopCertification.objects.valid_today().order_by("-stars", "-valid_until")
 
 
+def product_browsable_queryset() -> QuerySet:
+    """The products the public may see and buy: public, stand-alone, with a stock record at a price.
+
+    The one definition of "on sale": the storefront lists these (``product_card_queryset``),
+    the basket fork refuses anything else (``ocop_catalog.basket.views``) and checkout
+    re-checks the basket against it before placing an order. Narrow it here, and every one
+    of them follows.
+    """
+    return Product.objects.filter(is_public=True, parent__isnull=True).filter(
+        Exists(StockRecord.objects.filter(product=OuterRef("pk"), price__gt=0))
+    )
+
+
 def product_card_queryset() -> QuerySet:
     """Public, stand-alone products with everything a product card shows, in 4 queries."""
     price = StockRecord.objects.filter(product=OuterRef("pk")).order_by("price").values("price")[:1]
     return (
-        Product.objects.filter(is_public=True, parent__isnull=True)
-        .filter(Exists(StockRecord.objects.filter(product=OuterRef("pk"))))
+        product_browsable_queryset()
         .annotate(min_price=Subquery(price))
         .prefetch_related(
             Prefetch("images", queryset=ProductImage.objects.order_by("display_order", "pk")),

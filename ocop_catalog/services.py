@@ -19,6 +19,9 @@ ProductImage = get_model("catalogue", "ProductImage")
 StockRecord = get_model("partner", "StockRecord")
 
 OCOP_PRODUCT_CLASS_SLUG = "ocop"
+# The lowest price a cooperative may set, in whole dong: nothing is sold for less, and a
+# price of 0 ₫ would let anyone order the product for nothing (checkout refuses that too).
+PRICE_MIN = Decimal(1000)
 
 
 @dataclass(frozen=True)

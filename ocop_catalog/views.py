@@ -13,8 +13,10 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
+from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, TemplateView
 from oscar.core.loading import get_model
 
@@ -134,6 +136,7 @@ class CoopProductEditView(CooperativeStaffMixin, FormView):
         return context
 
 
+@method_decorator(never_cache, name="dispatch")  # buyers' names and addresses
 class CoopOrderLineListView(CooperativeStaffMixin, TemplateView):
     template_name = "ocop_catalog/coop/line_list.html"
 
@@ -148,6 +151,7 @@ class CoopOrderLineListView(CooperativeStaffMixin, TemplateView):
         return context
 
 
+@method_decorator(never_cache, name="dispatch")  # buyers' names and addresses
 class CoopOrderLineDetailView(CooperativeStaffMixin, TemplateView):
     template_name = "ocop_catalog/coop/line_detail.html"
 

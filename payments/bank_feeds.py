@@ -5,15 +5,21 @@ Every feed POSTs JSON signed with HMAC-SHA256 over the raw body, using the share
 ``sha256=`` prefix is accepted). An adapter turns the provider's JSON into
 ``IncomingTransfer`` records; to support another provider, add a function to ``ADAPTERS``.
 
+Each adapter also reads the bank's own reference for the transfer (``bank_reference``): the
+code the bank prints on the statement too, so the same transfer reported by a feed and by a
+statement import is stored once (see ``payments.services.bank``). Transaction dates outside
+``EARLIEST_DATE`` … tomorrow (local time) are refused: no bank sends them, and a year-1 date
+is stored by PostgreSQL as a BC timestamp that psycopg cannot read back.
+
 Shapes understood:
 
-* ``generic``: ``{"id", "account_number", "amount", "description", "occurred_at", "direction"}``
-  (direction ``in``/``out``, default ``in``), or a list of them.
+* ``generic``: ``{"id", "account_number", "amount", "description", "occurred_at", "direction",
+  "reference"}`` (direction ``in``/``out``, default ``in``), or a list of them.
 * ``sepay``: SePay's webhook: ``{"id", "gateway", "transactionDate", "accountNumber",
   "transferType": "in"|"out", "transferAmount", "content", "referenceCode", ...}``.
-* ``casso``: Casso's webhook, v2 ``{"error": 0, "data": {"id", "amount", "description",
-  "accountNumber", "transactionDateTime", ...}}`` or v1 with ``data`` a list
-  (``"when"``, ``"bank_sub_acc_id"``); negative amounts are money out.
+* ``casso``: Casso's webhook, v2 ``{"error": 0, "data": {"id", "reference", "amount",
+  "description", "accountNumber", "transactionDateTime", ...}}`` or v1 with ``data`` a list
+  (``"tid"``, ``"when"``, ``"bank_sub_acc_id"``); negative amounts are money out.
 """
 
 import datetime
@@ -26,10 +32,15 @@ from decimal import Decimal, InvalidOperation
 from django.utils import timezone
 
 MAX_AMOUNT = Decimal(10) ** 13  # the column holds 14 digits
+EARLIEST_DATE = datetime.date(2020, 1, 1)
 
 
 class FeedError(ValueError):
     """The body is not a payload this provider sends; the message says what is wrong."""
+
+
+class DateOutOfRange(FeedError):
+    """A transaction date before ``EARLIEST_DATE`` or after tomorrow (local time)."""
 
 
 @dataclass(frozen=True)
@@ -40,6 +51,7 @@ class IncomingTransfer:
     account_number: str = ""
     occurred_at: datetime.datetime | None = None
     raw: dict = field(default_factory=dict, compare=False)
+    bank_reference: str = ""  # the bank's own code for the transfer, normalised by ``normalise_reference``
 
 
 def sign(body: bytes, secret: str) -> str:
@@ -82,9 +94,44 @@ def _clean(value):
     return value
 
 
+def normalise_reference(value) -> str:
+    """The bank's reference as stored and compared: trimmed, upper case, at most 100 characters."""
+    return _text(value).strip().upper()[:100]
+
+
+def date_bounds() -> tuple[datetime.date, datetime.date]:
+    """The first and last local days a transaction date may fall on: ``EARLIEST_DATE`` and tomorrow."""
+    return EARLIEST_DATE, timezone.localdate() + datetime.timedelta(days=1)
+
+
+def date_check(moment: datetime.datetime | None, *, value=None) -> None:
+    """Raise ``DateOutOfRange`` unless ``moment`` (aware) falls within ``date_bounds()``, local time.
+
+    Compared as aware datetimes, never converted: converting year 1 to UTC would overflow.
+    """
+    if moment is None:
+        return
+    first, last = date_bounds()
+    start = timezone.make_aware(datetime.datetime.combine(first, datetime.time.min))
+    end = timezone.make_aware(datetime.datetime.combine(last + datetime.timedelta(days=1), datetime.time.min))
+    if not start <= moment < end:
+        shown = value if value is not None else moment.isoformat()
+        raise DateOutOfRange(f"date {str(shown)!r} is outside {first.isoformat()} to {last.isoformat()}")
+
+
 def parse_when(value) -> datetime.datetime | None:
+    """An aware datetime from the formats banks use, within ``date_bounds()``; None when empty.
+
+    Raises ``DateOutOfRange`` for a date outside the bounds, ``FeedError`` for anything unreadable.
+    """
     if not value:
         return None
+    moment = _parse_when(value)
+    date_check(moment, value=value)
+    return moment
+
+
+def _parse_when(value) -> datetime.datetime:
     text = str(value).strip().replace("T", " ")
     for fmt in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%Y-%m-%d", "%d/%m/%Y"):
         try:
@@ -124,6 +171,7 @@ def _generic(body) -> list[IncomingTransfer]:
                 account_number=_text(item.get("account_number")),
                 occurred_at=parse_when(item.get("occurred_at")),
                 raw=_clean(item),
+                bank_reference=normalise_reference(item.get("reference")),
             )
         )
     return transfers
@@ -142,6 +190,7 @@ def _sepay(body) -> list[IncomingTransfer]:
             account_number=_text(body.get("accountNumber")),
             occurred_at=parse_when(body.get("transactionDate")),
             raw=_clean(body),
+            bank_reference=normalise_reference(body.get("referenceCode")),
         )
     ]
 
@@ -162,6 +211,7 @@ def _casso(body) -> list[IncomingTransfer]:
                 account_number=_text(item.get("accountNumber") or item.get("bank_sub_acc_id")),
                 occurred_at=parse_when(item.get("transactionDateTime") or item.get("when")),
                 raw=_clean(item),
+                bank_reference=normalise_reference(item.get("reference") or item.get("tid")),
             )
         )
     return transfers

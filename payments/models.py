@@ -11,7 +11,11 @@ from django.utils.translation import gettext_lazy as _
 
 
 class BankTransaction(models.Model):
-    """One credit reported by a bank-notification service or a statement, stored once per provider id."""
+    """One credit reported by a bank-notification service or a statement.
+
+    Stored once per provider id, and once per bank reference across providers: a transfer
+    that a webhook reported and a statement import lists again is the same money.
+    """
 
     class Outcome(models.TextChoices):
         MATCHED = "matched", _("Đã khớp, đơn đã thanh toán")
@@ -22,6 +26,7 @@ class BankTransaction(models.Model):
 
     provider = models.CharField(_("Nguồn"), max_length=20)
     provider_txn_id = models.CharField(_("Mã giao dịch của nguồn"), max_length=100)
+    bank_reference = models.CharField(_("Mã tham chiếu của ngân hàng"), max_length=100, blank=True, default="")
     account_number = models.CharField(_("Số tài khoản nhận"), max_length=30, blank=True)
     amount = models.DecimalField(_("Số tiền"), max_digits=14, decimal_places=0)
     memo = models.CharField(_("Nội dung chuyển khoản"), max_length=500, blank=True)
@@ -44,7 +49,12 @@ class BankTransaction(models.Model):
         verbose_name_plural = _("Giao dịch ngân hàng")
         ordering = ["-received_at", "-pk"]
         constraints = [
-            models.UniqueConstraint(fields=["provider", "provider_txn_id"], name="bank_txn_once_per_provider_id")
+            models.UniqueConstraint(fields=["provider", "provider_txn_id"], name="bank_txn_once_per_provider_id"),
+            models.UniqueConstraint(
+                fields=["bank_reference"],
+                condition=~models.Q(bank_reference=""),
+                name="bank_txn_once_per_bank_reference",
+            ),
         ]
 
     def __str__(self):

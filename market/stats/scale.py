@@ -134,6 +134,9 @@ class ScaleSeeder:
                 Application(
                     reference=uuid.uuid4().hex[:16],
                     merchant=merchant,
+                    applicant_name=merchant.name,
+                    consent_version=merchant.consent_version,
+                    consent_at=created,
                     stall=stall,
                     bank_bin=BANKS[n % len(BANKS)],
                     account_number=f"{9000000000 + n}",

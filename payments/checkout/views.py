@@ -12,6 +12,12 @@ Two guarantees sit here, not in Oscar:
 * **No oversell.** ``stock_allocate_check`` locks the stock rows and re-checks them in the
   transaction that then runs Oscar's allocation (django-oscar #4524), so the locks are
   held until the allocation commits.
+* **Nothing for free, nothing hidden.** ``basket_purchase_check`` refuses a basket with a
+  product the storefront no longer offers, a line without a price, or goods worth 0 ₫: a
+  pre-condition of both pages, so also of the “Đặt hàng” POST (back to the basket, with
+  the reason, and no order written).
+
+Both pages show the buyer's name, phone and address, so neither may be cached.
 """
 
 from decimal import Decimal
@@ -20,7 +26,9 @@ from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from oscar.apps.checkout import views as oscar_views
 from oscar.apps.checkout.exceptions import FailedPreCondition
 from oscar.apps.payment.exceptions import UnableToTakePayment
@@ -31,7 +39,13 @@ from market.phones import national, parse_vn_phone
 from ocop_catalog.shipping.methods import basket_cooperatives
 from payments.access import order_grant_access
 from payments.gateways import PaymentRequest, enabled_gateways, gateway_for
-from payments.services.orders import OutOfStock, source_type_for, stock_allocate_check
+from payments.services.orders import (
+    BasketRefused,
+    OutOfStock,
+    basket_purchase_check,
+    source_type_for,
+    stock_allocate_check,
+)
 
 from .forms import CheckoutDetailsForm
 
@@ -60,6 +74,12 @@ class CheckoutFlowMixin:
                 message=_("Giỏ hàng đã thay đổi; hãy chọn lại cách nhận hàng."),
             )
 
+    def check_basket_is_purchasable(self, request):
+        try:
+            basket_purchase_check(basket=request.basket)
+        except BasketRefused as exc:
+            raise FailedPreCondition(url=reverse("basket:summary"), message=str(exc)) from None
+
     def summary_lines(self) -> list[tuple]:
         """(basket line, seller name) for the order summary, sellers from the cached cooperatives."""
         names = {c.partner_id: c.name for c in basket_cooperatives(self.request.basket)}
@@ -76,11 +96,12 @@ class CheckoutFlowMixin:
         )
 
 
+@method_decorator(never_cache, name="dispatch")
 class IndexView(CheckoutFlowMixin, oscar_views.IndexView):
     """The details form (replaces Oscar's gateway, address, shipping and payment-method steps)."""
 
     template_name = "payments/checkout/details.html"
-    pre_conditions = ["check_basket_is_not_empty", "check_basket_is_valid"]
+    pre_conditions = ["check_basket_is_not_empty", "check_basket_is_valid", "check_basket_is_purchasable"]
     form_class = CheckoutDetailsForm
 
     def get(self, request, *args, **kwargs):
@@ -138,10 +159,16 @@ class IndexView(CheckoutFlowMixin, oscar_views.IndexView):
         return redirect("checkout:preview")
 
 
+@method_decorator(never_cache, name="dispatch")
 class PaymentDetailsView(CheckoutFlowMixin, oscar_views.PaymentDetailsView):
     template_name = "payments/checkout/preview.html"
     template_name_preview = "payments/checkout/preview.html"
-    pre_conditions = ["check_basket_is_not_empty", "check_basket_is_valid", "check_details_are_captured"]
+    pre_conditions = [
+        "check_basket_is_not_empty",
+        "check_basket_is_valid",
+        "check_basket_is_purchasable",
+        "check_details_are_captured",
+    ]
     _gateway = None
 
     def dispatch(self, request, *args, **kwargs):

@@ -22,9 +22,13 @@ def order_reference(order_number: str) -> str:
     return f"{REFERENCE_PREFIX}{order_number}"
 
 
-def order_number_in_memo(memo: str) -> str | None:
-    found = _REFERENCE.search((memo or "").upper())
-    return found.group(1) if found else None
+def order_numbers_in_memo(memo: str) -> list[str]:
+    """Every distinct order number the memo names, in the order written (``CS100042 CS100043``)."""
+    numbers: list[str] = []
+    for found in _REFERENCE.finditer((memo or "").upper()):
+        if found.group(1) not in numbers:
+            numbers.append(found.group(1))
+    return numbers
 
 
 class VietQRTransferGateway(Gateway):

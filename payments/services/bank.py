@@ -1,9 +1,11 @@
 """Money arriving by bank transfer: store each transfer once, then match it to an order.
 
 Webhooks (``payments.bank_feeds``) and statement imports feed the same
-``bank_transfer_record``. The unique constraint on (provider, provider id) makes a replay
-a no-op; ``order_pay`` makes a second transfer for an already-paid order a review item,
-never a second payment.
+``bank_transfer_record``. Two unique constraints make a second report of the same transfer
+a no-op: (provider, provider id) for a replay, and the bank's own reference for the same
+transfer reported by another provider (a webhook, then the statement that lists it).
+``order_pay`` makes a second transfer for an already-paid order a review item, never a
+second payment; a memo naming several orders is a review item that pays none.
 """
 
 import csv
@@ -20,8 +22,17 @@ from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
 from market.money import format_vnd, parse_dong
-from payments.bank_feeds import MAX_AMOUNT, FeedError, IncomingTransfer, parse_when
-from payments.gateways.vietqr_transfer import order_number_in_memo, order_reference
+from payments.bank_feeds import (
+    MAX_AMOUNT,
+    DateOutOfRange,
+    FeedError,
+    IncomingTransfer,
+    date_bounds,
+    date_check,
+    normalise_reference,
+    parse_when,
+)
+from payments.gateways.vietqr_transfer import order_numbers_in_memo, order_reference
 from payments.models import BankTransaction, PaymentAudit
 
 from .orders import order_pay
@@ -43,57 +54,124 @@ def _account_hook(transfer: IncomingTransfer):
 
 
 def bank_transfer_record(*, provider: str, transfer: IncomingTransfer) -> tuple[BankTransaction, bool]:
-    """Store ``transfer`` and match it. Returns (row, created); a replay returns the stored row unchanged.
+    """Store ``transfer`` and match it. Returns (row, created); a second report returns the stored row unchanged.
 
     The row is written once, with its outcome already decided, under the unique
-    constraint; a transfer that names an order then goes on to ``order_pay``, and one into a
-    matched account (a stall's) to that matcher's hook, in the same transaction.
+    constraints; a transfer that names an order then goes on to ``order_pay``, and one into a
+    matched account (a stall's) to that matcher's hook, in the same transaction. A second
+    report of the same transfer (same provider id, or same bank reference from any provider)
+    fails the insert, so neither the payment nor the hook runs twice.
+
+    Raises ``FeedError`` for a transaction date outside ``bank_feeds.date_bounds``, before writing.
     """
+    date_check(transfer.occurred_at)
+    reference = normalise_reference(transfer.bank_reference)
     hook = _account_hook(transfer)
     outcome, reason, order = (Outcome.ACCOUNT, "", None) if hook else _classify(transfer)
     try:
-        with transaction.atomic():
-            row = BankTransaction.objects.create(
-                provider=provider,
-                provider_txn_id=transfer.provider_txn_id[:100],
-                account_number=transfer.account_number[:30],
-                amount=transfer.amount,
-                memo=transfer.memo[:500],
-                occurred_at=transfer.occurred_at,
-                outcome=outcome,
-                reason=reason,
-                order=order,
-                raw=transfer.raw,
-            )
-            if hook is not None:
-                hook(row)
-            if order is not None:
-                paid = order_pay(
-                    order_id=order.pk,
-                    amount=row.amount,
-                    reference=f"{provider}:{row.provider_txn_id}",
-                    expected_method="vietqr",
-                )
-                row.outcome, row.reason = (Outcome.MATCHED, "") if paid.paid else (Outcome.NEEDS_REVIEW, paid.reason)
-                row.save(update_fields=["outcome", "reason"])
+        return _record(
+            provider=provider,
+            transfer=transfer,
+            reference=reference,
+            outcome=outcome,
+            reason=reason,
+            order=order,
+            hook=hook,
+        ), True
     except IntegrityError:
-        # The same provider id was stored before (a replay, or a concurrent delivery that won).
+        stored = _stored_report(provider=provider, transfer=transfer, reference=reference)
+        if stored is None:
+            raise
+    if stored.provider == provider and stored.provider_txn_id == transfer.provider_txn_id[:100]:
+        return stored, False  # a replay, or a concurrent delivery that won
+    if _same_transfer(stored, transfer):
+        return stored, False  # the same transfer, reported first by another provider
+    # Another transfer under a reference already stored: keep it for staff, without the
+    # reference (which is taken), and pay nothing from it.
+    reason = _("Mã tham chiếu %(reference)s đã có ở giao dịch %(other)s với số tiền hoặc tài khoản khác.") % {
+        "reference": reference,
+        "other": f"{stored.provider}:{stored.provider_txn_id}",
+    }
+    try:
+        return _record(
+            provider=provider,
+            transfer=transfer,
+            reference="",
+            outcome=Outcome.NEEDS_REVIEW,
+            reason=reason[:255],
+            order=None,
+            hook=None,
+        ), True
+    except IntegrityError:
         return BankTransaction.objects.get(provider=provider, provider_txn_id=transfer.provider_txn_id[:100]), False
-    return row, True
+
+
+def _record(*, provider, transfer, reference, outcome, reason, order, hook) -> BankTransaction:
+    with transaction.atomic():
+        row = BankTransaction.objects.create(
+            provider=provider,
+            provider_txn_id=transfer.provider_txn_id[:100],
+            bank_reference=reference,
+            account_number=transfer.account_number[:30],
+            amount=transfer.amount,
+            memo=transfer.memo[:500],
+            occurred_at=transfer.occurred_at,
+            outcome=outcome,
+            reason=reason,
+            order=order,
+            raw=transfer.raw,
+        )
+        if hook is not None:
+            hook(row)
+        if order is not None:
+            paid = order_pay(
+                order_id=order.pk,
+                amount=row.amount,
+                reference=f"{provider}:{row.provider_txn_id}",
+                expected_method="vietqr",
+            )
+            row.outcome, row.reason = (Outcome.MATCHED, "") if paid.paid else (Outcome.NEEDS_REVIEW, paid.reason)
+            row.save(update_fields=["outcome", "reason"])
+    return row
+
+
+def _stored_report(*, provider: str, transfer: IncomingTransfer, reference: str) -> BankTransaction | None:
+    """The row whose unique key the insert of ``transfer`` collided with."""
+    found = BankTransaction.objects.filter(provider=provider, provider_txn_id=transfer.provider_txn_id[:100]).first()
+    if found is None and reference:
+        found = BankTransaction.objects.filter(bank_reference=reference).first()
+    return found
+
+
+def _same_transfer(stored: BankTransaction, transfer: IncomingTransfer) -> bool:
+    """Same bank reference, same amount, and the same account where both reports name one."""
+    if stored.amount != transfer.amount:
+        return False
+    account = transfer.account_number[:30]
+    return not (stored.account_number and account and stored.account_number != account)
 
 
 def _classify(transfer: IncomingTransfer):
     """(outcome, reason, order to pay) before anything is written; money out and unknown references stop here."""
     if transfer.amount <= 0:
         return Outcome.IGNORED, _("Tiền ra khỏi tài khoản."), None
-    number = order_number_in_memo(transfer.memo)
-    if number is None:
+    numbers = order_numbers_in_memo(transfer.memo)
+    if not numbers:
         example = order_reference("100042")
         return (
             Outcome.UNMATCHED,
             _("Nội dung chuyển khoản không có mã đơn (dạng %(example)s).") % {"example": example},
             None,
         )
+    if len(numbers) > 1:
+        # Which order the money is for is a guess; staff decide, nothing is paid.
+        references = ", ".join(order_reference(number) for number in numbers)
+        return (
+            Outcome.NEEDS_REVIEW,
+            _("Nội dung chuyển khoản ghi nhiều mã đơn (%(references)s); cần kiểm tra.") % {"references": references},
+            None,
+        )
+    number = numbers[0]
     order = Order.objects.filter(number=number).only("pk", "number").first()
     if order is None:
         return Outcome.UNMATCHED, _("Không có đơn số %(number)s.") % {"number": number}, None
@@ -199,6 +277,12 @@ def _statement_rows(data: bytes) -> tuple[list[tuple[int, IncomingTransfer]], li
         occurred = None
         try:
             occurred = parse_when(value("date"))
+        except DateOutOfRange:
+            first, last = date_bounds()
+            problems.append(
+                _("ngày “%(value)s” nằm ngoài khoảng cho phép (%(first)s – %(last)s)")
+                % {"value": value("date"), "first": first.strftime("%d/%m/%Y"), "last": last.strftime("%d/%m/%Y")}
+            )
         except FeedError:
             problems.append(_("ngày “%(value)s” không hợp lệ") % {"value": value("date")})
         if problems:
@@ -214,6 +298,8 @@ def _statement_rows(data: bytes) -> tuple[list[tuple[int, IncomingTransfer]], li
                     account_number=value("account"),
                     occurred_at=occurred,
                     raw={key: value(key).replace("\x00", "") for key in COLUMNS},
+                    # A statement's transaction code is the bank's own reference for the transfer.
+                    bank_reference=normalise_reference(txn_id),
                 ),
             )
         )

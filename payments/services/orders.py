@@ -19,6 +19,7 @@ from oscar.apps.order.exceptions import InvalidOrderStatus
 from oscar.core.loading import get_model
 
 from market.money import format_vnd
+from ocop_catalog.selectors import product_browsable_queryset
 from payments import status
 from payments.models import PaymentAudit
 
@@ -41,6 +42,39 @@ class OutOfStock(Exception):
 
 class PaymentRefused(Exception):
     """A manual payment action that cannot apply to this order; the message says why."""
+
+
+class BasketRefused(Exception):
+    """The basket holds something that cannot be ordered; the message tells the buyer what to change."""
+
+
+def basket_purchase_check(*, basket) -> None:
+    """Refuse a basket that must not become an order, before anything is written.
+
+    Every line must be a product the storefront offers (``product_browsable_queryset``:
+    a product hidden, or never public, after it went into the basket cannot be ordered) at a
+    price above zero, and the goods must cost something. Raises ``BasketRefused``.
+    """
+    lines = list(basket.all_lines())
+    on_sale = set(
+        product_browsable_queryset().filter(pk__in={line.product_id for line in lines}).values_list("pk", flat=True)
+    )
+    for line in lines:
+        title = line.product.get_title()
+        price = line.unit_price_incl_tax
+        if price is None or Decimal(price) <= 0:
+            raise BasketRefused(
+                _("“%(title)s” chưa có giá bán. Hãy bỏ sản phẩm này khỏi giỏ hàng để đặt hàng.") % {"title": title}
+            )
+        if line.product_id not in on_sale:
+            raise BasketRefused(
+                _("“%(title)s” hiện không còn bán. Hãy bỏ sản phẩm này khỏi giỏ hàng để đặt hàng.") % {"title": title}
+            )
+    total = basket.total_incl_tax
+    if total is None or Decimal(total) <= 0:
+        raise BasketRefused(
+            _("Tổng tiền hàng là %(total)s; không thể đặt đơn này.") % {"total": format_vnd(total or 0)}
+        )
 
 
 def stock_allocate_check(*, basket) -> None:
