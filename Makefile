@@ -22,6 +22,7 @@ messages: install
 run: install messages
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
+	$(PY) manage.py site_configure
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: install messages

@@ -1,23 +1,57 @@
-"""Per-client attempt counters in the cache: order lookups, stall applications.
+"""The client's address, and per-client attempt counters in the cache (order lookups, stall
+applications, two-factor codes). Logins are counted by django-axes, which reads the address
+from ``client_ip`` too (``AXES_CLIENT_IP_CALLABLE``), so every limit sees the same client.
 
-Keys include something besides the address (the order number, the phone), because a
-whole village may reach us through one carrier NAT address.
+Keys include something besides the address (the order number, the phone, the user), because
+a whole village may reach us through one carrier NAT address.
 """
+
+import ipaddress
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils.translation import gettext as _
 
 WINDOW = 3600  # seconds
 
 
 def client_ip(request) -> str:
-    """The client's address: from ``CLIENT_IP_HEADER`` (set it behind a reverse proxy, e.g.
-    ``HTTP_X_FORWARDED_FOR``; the first address is the client) or else REMOTE_ADDR."""
-    if settings.CLIENT_IP_HEADER:
-        forwarded = request.META.get(settings.CLIENT_IP_HEADER, "")
-        if forwarded:
-            return forwarded.split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR", "")
+    """The client's address, as the ``NUM_PROXIES`` trusted reverse proxies in front saw it.
+
+    Each proxy appends the address it was connected from to X-Forwarded-For, so the client is
+    the NUM_PROXIES-th entry from the right; everything left of it was written by the client
+    and proves nothing. With ``NUM_PROXIES = 0`` (no proxy) it is REMOTE_ADDR.
+
+    A header with fewer entries than NUM_PROXIES did not pass through every proxy (a request
+    sent to an inner hop directly, or a proxy that does not append): its leftmost entry may be
+    the client's own writing, so it is not trusted and REMOTE_ADDR, the real peer, is used. So
+    is REMOTE_ADDR when the chosen entry is not an IP address (a port, a name, garbage).
+
+    An IPv6 client is named by its /64 network: a phone or a household holds a whole /64 and
+    can pick a new address in it for each request. An IPv4-mapped IPv6 address is its IPv4.
+    """
+    remote = request.META.get("REMOTE_ADDR", "")
+    chosen = remote
+    proxies = settings.NUM_PROXIES
+    if proxies > 0:
+        hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        hops = [hop for hop in hops if hop]
+        if len(hops) >= proxies:
+            chosen = hops[-proxies]
+    address = _ip(chosen) or _ip(remote)
+    return address if address is not None else remote
+
+
+def _ip(text: str) -> str | None:
+    try:
+        address = ipaddress.ip_address(text)
+    except ValueError:
+        return None
+    if address.version == 6:
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.IPv6Network((address, 64), strict=False).network_address)
+    return str(address)
 
 
 def attempt_key(request, kind: str, what: str) -> str:
@@ -28,10 +62,26 @@ def attempts_exhausted(key: str, limit: int) -> bool:
     return cache.get(key, 0) >= limit
 
 
-def attempt_count(key: str) -> None:
-    """One more attempt in this window (atomic where the cache is, e.g. Redis)."""
-    if not cache.add(key, 1, WINDOW):
+def attempt_count(key: str, window: int = WINDOW) -> None:
+    """One more attempt (atomic where the cache is, e.g. Redis). The count is kept ``window``
+    seconds after the last attempt, so a client that reached the limit waits a whole window."""
+    if not cache.add(key, 1, window):
         try:
             cache.incr(key)
         except ValueError:  # expired between add and incr
-            cache.add(key, 1, WINDOW)
+            cache.add(key, 1, window)
+        else:
+            cache.touch(key, window)
+
+
+def lockout_minutes() -> int:
+    """How long a login door stays locked after too many wrong passwords (``AXES_COOLOFF_TIME``)."""
+    return int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+
+
+def lockout_message() -> str:
+    """What every login door says while locked: the same words on each page."""
+    return _(
+        "Đăng nhập tạm khoá vì nhập sai quá nhiều lần. Hãy chờ %(minutes)s phút rồi thử lại, "
+        "hoặc nhờ quản trị viên nền tảng mở khoá."
+    ) % {"minutes": lockout_minutes()}

@@ -8,6 +8,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from market.accounts import urls as account_urls
 from market.stats import urls as stats_urls
 from merchants import urls as merchant_urls
 from ocop_catalog import urls as coop_urls
@@ -29,6 +30,7 @@ urlpatterns = [
     path("", include(payment_urls)),
     path("stalls/", include(merchant_urls)),
     path("stats/", include(stats_urls)),
+    path("tai-khoan/", include(account_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("shop/search/", CatalogueSearchRedirectView.as_view(), name="shop-search-redirect"),
     path("shop/", include(apps.get_app_config("oscar").urls[0])),

@@ -10,6 +10,7 @@ Who may see what (``SECURITY.md`` has the whole model):
 Pages with personal data are never stored by a browser or proxy cache (``never_cache``).
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
@@ -105,9 +106,7 @@ class VendorApplyView(FormView):
         # Per address and phone (a whole village may share one carrier NAT address), and per
         # phone whatever the address.
         keys = [attempt_key(self.request, "stall-apply", phone_key), f"stall-apply-phone:{phone_key}"]
-        if not agent and (
-            attempts_exhausted(keys[0], APPLY_LIMIT) or attempts_exhausted(keys[1], APPLY_PHONE_LIMIT)
-        ):
+        if not agent and (attempts_exhausted(keys[0], APPLY_LIMIT) or attempts_exhausted(keys[1], APPLY_PHONE_LIMIT)):
             form.add_error(None, _("Số điện thoại này đã gửi nhiều hồ sơ trong một giờ. Hãy thử lại sau."))
             return self.render_to_response(self.get_context_data(form=form), status=429)
         try:
@@ -235,6 +234,10 @@ class VendorPasswordView(FormView):
 
     template_name = "merchants/vendor_password.html"
     form_class = VendorPasswordForm
+    extra_context = {
+        "code_days": settings.VENDOR_CODE_VALID.days,
+        "code_tries": settings.VENDOR_CODE_MAX_FAILURES,
+    }
 
     def form_valid(self, form):
         try:
@@ -281,7 +284,11 @@ class VendorPasswordResetView(PermissionRequiredMixin, View):
             messages.error(request, " ".join(exc.messages))
             return redirect("merchants:application-detail", reference=reference)
         slip = ApprovalSlip(application=application, qr=qr, code=code, code_expires=expires)
-        return TemplateResponse(request, "merchants/approval_slips.html", {"slips": [slip], "reset": True})
+        return TemplateResponse(
+            request,
+            "merchants/approval_slips.html",
+            {"slips": [slip], "code_tries": settings.VENDOR_CODE_MAX_FAILURES},
+        )
 
 
 class VendorLoginView(FormView):
@@ -466,7 +473,11 @@ class ReviewView(PermissionRequiredMixin, TemplateView):
             return TemplateResponse(
                 request,
                 "merchants/approval_slips.html",
-                {"slips": [slip for slip in slips if slip.code], "back": request.get_full_path()},
+                {
+                    "slips": [slip for slip in slips if slip.code],
+                    "back": request.get_full_path(),
+                    "code_tries": settings.VENDOR_CODE_MAX_FAILURES,
+                },
             )
         return redirect(request.get_full_path())
 

@@ -1,6 +1,7 @@
 """Payment screens: the buyer's order page and lookup, webhook intake, and staff tools."""
 
 import json
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -12,6 +13,7 @@ from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import FormView, TemplateView
 from oscar.apps.payment.exceptions import PaymentError
@@ -41,20 +43,24 @@ LOOKUP_ATTEMPTS = 10  # wrong phone numbers per order number and address, per ho
 Order = get_model("order", "Order")
 
 
+@method_decorator(never_cache, name="dispatch")
 class OrderDetailView(TemplateView):
+    """The buyer's order page. Without a grant to the order, every number, placed or not,
+    gets the same answer (a redirect to the lookup form), so numbers cannot be probed."""
+
     template_name = "payments/order_detail.html"
 
     def get(self, request, *args, number, **kwargs):
-        order = get_object_or_404(order_detail_queryset(), number=number)
-        if not order_can_view(request, order):
-            return redirect(f"{reverse('payments:order-lookup')}?number={order.number}")
+        order = order_detail_queryset().filter(number=number).first()
+        if order is None or not order_can_view(request, order):
+            return redirect(f"{reverse('payments:order-lookup')}?{urlencode({'number': number})}")
         gateway = gateway_for(order_payment_method(order))
         try:
             next_step = gateway.next_step(order=order, request=request) if gateway else None
         except PaymentError:
             next_step = None
             messages.error(request, _("Chưa kết nối được dịch vụ thanh toán. Hãy tải lại trang sau ít phút."))
-        return self.render_to_response(
+        response = self.render_to_response(
             {
                 "order": order,
                 "status_label": status.label(order.status),
@@ -65,8 +71,14 @@ class OrderDetailView(TemplateView):
                 "poll": order.status == status.AWAITING_PAYMENT,
             }
         )
+        if next_step and next_step.csp_update:
+            # django-csp's csp_update, for this response only: the card step loads Stripe.js,
+            # every other order page keeps the strict policy.
+            response._csp_update = next_step.csp_update
+        return response
 
 
+@method_decorator(never_cache, name="dispatch")
 class OrderStatusJsonView(View):
     """What the order page polls while it waits for money."""
 
@@ -78,6 +90,7 @@ class OrderStatusJsonView(View):
         return JsonResponse({"number": order.number, "status": order.status, "label": status.label(order.status)})
 
 
+@method_decorator(never_cache, name="dispatch")
 class OrderLookupView(FormView):
     template_name = "payments/order_lookup.html"
     form_class = OrderLookupForm
@@ -121,7 +134,8 @@ class BankWebhookView(View):
         results = []
         for transfer in transfers:  # each stored in its own transaction: a replayed one never undoes a new one
             row, created = bank_transfer_record(provider=provider, transfer=transfer)
-            results.append({"id": row.provider_txn_id, "outcome": row.outcome, "new": created})
+            # A transfer another provider reported first answers with that row's outcome, under our id.
+            results.append({"id": transfer.provider_txn_id[:100], "outcome": row.outcome, "new": created})
         return JsonResponse({"received": len(results), "results": results})
 
 
@@ -138,6 +152,7 @@ class StripeWebhookView(View):
         return JsonResponse({"id": row.event_id, "new": created})
 
 
+@method_decorator(never_cache, name="dispatch")
 @method_decorator(staff_member_required, name="dispatch")
 class BankTransactionListView(TemplateView):
     template_name = "payments/staff/transaction_list.html"
@@ -154,6 +169,7 @@ class BankTransactionListView(TemplateView):
         }
 
 
+@method_decorator(never_cache, name="dispatch")
 @method_decorator(staff_member_required, name="dispatch")
 class StatementImportView(FormView):
     template_name = "payments/staff/statement_import.html"
@@ -164,6 +180,7 @@ class StatementImportView(FormView):
         return self.render_to_response(self.get_context_data(form=self.form_class(), report=report))
 
 
+@method_decorator(never_cache, name="dispatch")
 @method_decorator(staff_member_required, name="dispatch")
 class OrderMarkPaidView(FormView):
     template_name = "payments/staff/mark_paid.html"

@@ -44,7 +44,7 @@ THIRD_PARTY_APPS = [
     "oscar.apps.catalogue.reviews.apps.CatalogueReviewsConfig",
     "oscar.apps.communication.apps.CommunicationConfig",
     "oscar.apps.partner.apps.PartnerConfig",
-    "oscar.apps.basket.apps.BasketConfig",
+    "ocop_catalog.basket.apps.BasketConfig",
     "oscar.apps.payment.apps.PaymentConfig",
     "oscar.apps.offer.apps.OfferConfig",
     "oscar.apps.order.apps.OrderConfig",
@@ -69,6 +69,10 @@ THIRD_PARTY_APPS = [
     "haystack",
     "treebeard",
     "django_tables2",
+    # Login doors: lockout after wrong passwords, and two-factor codes for staff.
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -87,27 +91,36 @@ THIRD_PARTY_APPS = [
 ]
 
 LOCAL_APPS = [
+    "core",
     "market",
     "ocop_catalog",
     "payments",
     "merchants",
     "market.stats",
+    "market.accounts",
 ]
 
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Early: an oversized body is refused before anything reads it.
+    "market.middleware.RequestBodyLimitMiddleware",
+    "market.middleware.AreaContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "market.middleware.VietnameseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "market.accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "oscar.apps.basket.middleware.BasketMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes requires: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "market.urls"
@@ -145,6 +158,8 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 AUTHENTICATION_BACKENDS = [
+    # First: refuses any password, right or wrong, while the username is locked out here.
+    "market.accounts.lockout.LockoutBackend",
     "oscar.apps.customer.auth_backends.EmailBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -180,6 +195,33 @@ STORAGES = {
 }
 
 SITE_ID = 1
+# The one public address of the site (scheme and host, no path). Every absolute link in an
+# email comes from it (core.urls.absolute_url, Wagtail's WAGTAILADMIN_BASE_URL, Oscar's
+# OSCAR_URL_SCHEMA and the Site row that ``manage.py site_configure`` writes), never from the
+# request's Host header. Production has no default.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+# --- Login doors ---------------------------------------------------------------------
+# django-axes counts wrong passwords in the database (shared by every node) on each door
+# that calls authenticate(): /django-admin/, /cms/, /shop/accounts/login/, /stalls/login/.
+# Locked per (username, client address), never per address alone: a whole village may
+# share one carrier NAT address. Unlock: /django-admin/ → Axes → Access attempts, or
+# ``manage.py axes_reset_username USERNAME``.
+AXES_FAILURE_LIMIT = 10
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# Tries during the lock are refused but not counted, so the lock ends 15 minutes after the
+# 10th wrong password, as the lock page says, however often the vendor tries again meanwhile.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "market.ratelimit.client_ip"
+AXES_USERNAME_CALLABLE = "market.accounts.lockout.login_username"
+AXES_LOCKOUT_CALLABLE = "market.accounts.lockout.lockout_response"
+# Two-factor codes (TOTP, django-otp). Anyone may turn them on at /tai-khoan/2fa/cai-dat/;
+# with OTP_REQUIRED_FOR_STAFF, staff and organisers must (production's default).
+OTP_REQUIRED_FOR_STAFF = env.bool("OTP_REQUIRED_FOR_STAFF", default=False)
+OTP_TOTP_ISSUER = "Chợ Số"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # --- Celery ---------------------------------------------------------------------------
 CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
@@ -205,6 +247,8 @@ OSCAR_PRODUCTS_PER_PAGE = 20
 OSCAR_ALLOW_ANON_CHECKOUT = True
 OSCAR_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="no-reply@choso.local")
 OSCAR_MISSING_IMAGE_URL = "image_not_found.jpg"
+# Oscar's emails link to OSCAR_URL_SCHEMA://<Site.domain>; both come from SITE_URL.
+OSCAR_URL_SCHEMA = SITE_URL.partition("://")[0]
 # Order statuses live in payments.status and change only through payments' services
 # (paid, cancelled, expired: each with its payment records and audit). Oscar's own
 # pipeline is left empty so its dashboard offers no status change that would skip them.
@@ -261,20 +305,37 @@ STRIPE_JS_URL = env("STRIPE_JS_URL", default="https://js.stripe.com/v3/")
 STRIPE_VND_MIN = 13_000
 STRIPE_VND_MAX = 99_999_999
 PHONENUMBER_DEFAULT_REGION = "VN"
-# Behind a reverse proxy, the request header holding the client's address (e.g.
-# "HTTP_X_FORWARDED_FOR"), so per-client limits do not lump every buyer together.
-CLIENT_IP_HEADER = env("CLIENT_IP_HEADER", default="")
+# How many reverse proxies we trust in front of Django (nginx alone: 1). The client is that
+# many addresses from the right of X-Forwarded-For; 0 means REMOTE_ADDR. See market.ratelimit.
+NUM_PROXIES = env.int("NUM_PROXIES", default=0)
 
 # --- Cashless street (merchants/) ----------------------------------------------------
 # Placards are drawn with DejaVu Sans (Debian's fonts-dejavu-core), which has every
 # Vietnamese mark.
 PLACARD_FONT_DIR = env("PLACARD_FONT_DIR", default="/usr/share/fonts/truetype/dejavu")
+# A vendor's one-time code to set their password (shown once to the organiser who approves)
+# is valid this long, and stops working after this many wrong tries.
+VENDOR_CODE_VALID = datetime.timedelta(days=env.int("VENDOR_CODE_VALID_DAYS", default=7))
+VENDOR_CODE_MAX_FAILURES = 5
+
+# --- SMS (core/sms.py) ------------------------------------------------------------------
+# Off unless configured: the organiser hands one-time codes over on the approval slip.
+# "core.sms.EsmsBackend" sends them (and account-change notices) through eSMS.vn.
+SMS_BACKEND = env("SMS_BACKEND", default="core.sms.DisabledBackend")
+SMS_ESMS_URL = env(
+    "SMS_ESMS_URL", default="https://rest.esms.vn/MainService.svc/json/SendMultipleMessage_V4_post_json/"
+)
+SMS_ESMS_API_KEY = env("SMS_ESMS_API_KEY", default="")
+SMS_ESMS_SECRET_KEY = env("SMS_ESMS_SECRET_KEY", default="")
+SMS_ESMS_BRANDNAME = env("SMS_ESMS_BRANDNAME", default="")
+SMS_ESMS_SANDBOX = env.bool("SMS_ESMS_SANDBOX", default=False)
 
 # --- Wagtail --------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Chợ Số"
-WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
+WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAIL_I18N_ENABLED = False
 WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no avatars from a third-party origin
+WAGTAIL_ENABLE_UPDATE_CHECK = False  # no call to releases.wagtail.org (the admin policy refuses it)
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 5 * 1024 * 1024
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
@@ -282,8 +343,67 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 # --- Uploads --------------------------------------------------------------------------
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
 PHOTO_MAX_PIXELS = 40_000_000
+# The largest legitimate request is a cooperative's product form: up to 8 photos
+# (ocop_catalog.forms.MultiplePhotoField) of PHOTO_MAX_BYTES each, plus its fields: 42 MiB.
+# Anything larger is refused with 413 before its body is read (market.middleware); the
+# reverse proxy's client_max_body_size must be the same (.env.example).
+MAX_REQUEST_BYTES = env.int("MAX_REQUEST_BYTES", default=8 * PHOTO_MAX_BYTES + 2 * 1024 * 1024)
+# Wagtail's uploader then refuses a larger document in the browser, before sending it.
+WAGTAILDOCS_MAX_UPLOAD_SIZE = MAX_REQUEST_BYTES - 2 * 1024 * 1024
 # Serve MEDIA_ROOT from Django itself: only for one-machine demos (dev), never production.
 SERVE_MEDIA = False
+
+# load_demo gives every demo login one published password: it refuses to run unless the
+# settings module says demo data belongs here (dev and test do) or --allow-production is given.
+DEMO_DATA_ALLOWED = False
+
+# --- Content-Security-Policy (django-csp 4) ------------------------------------------
+# The public site runs only our own scripts and styles: no inline <script> (data for a script
+# sits in data- attributes or a <script type="application/json"> block, which is not run),
+# no on…= handlers, no style="" attributes. Stripe's origins are added on the order page's
+# card step alone (payments.views.OrderDetailView, from STRIPE_JS_URL and STRIPE_API_BASE).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        # One exception, the attribute value style="display:none" alone (by its hash): Oscar's
+        # basket partial hides its helper fields with it. It can only hide; site.css hides the
+        # same elements for browsers without style-src-attr.
+        "style-src-attr": ["'unsafe-hashes'", "'sha256-aqNNdDLnnrDOnTNdkJpYlAxKVJtLt9CtFLklmInuUAE='"],
+        # Product photos and Wagtail images come from MEDIA_URL on this origin; the VietQR code
+        # and the statistics charts are inline <svg>, which img-src does not govern.
+        "img-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "font-src": ["'self'"],
+        # No frame-src: frames fall back to default-src 'self', and the card step adds Stripe's
+        # ('none' here would sit beside it there, and browsers ignore 'none' in a list).
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+# Wagtail's, Django's and Oscar's admin screens run inline scripts and style attributes of
+# their own. They get this second, looser policy by path (market.middleware), so that the
+# public policy above is not weakened for them. Staff only; same-origin everything else.
+CONTENT_SECURITY_POLICY_ADMIN = {
+    "PATH_PREFIXES": ["/cms/", "/django-admin/", "/shop/dashboard/"],
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", "'unsafe-inline'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "connect-src": ["'self'"],
+        "font-src": ["'self'", "data:"],
+        # Wagtail's live preview shows the page in a same-origin frame.
+        "frame-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'self'"],
+    },
+}
 
 LOGGING = {
     "version": 1,

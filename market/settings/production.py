@@ -8,6 +8,14 @@ SECRET_KEY = env("SECRET_KEY")  # ImproperlyConfigured when missing: never gener
 DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
+# The public address every emailed link uses (e.g. https://choso.example.vn): required.
+SITE_URL = env("SITE_URL").rstrip("/")
+WAGTAILADMIN_BASE_URL = SITE_URL
+OSCAR_URL_SCHEMA = SITE_URL.partition("://")[0]
+# Staff and organisers can mark orders paid, read vendors' ID numbers and reset their
+# passwords: a leaked or reused password alone must not open that. On by default; the first
+# login after deploying sends each of them to set up their code (/tai-khoan/2fa/cai-dat/).
+OTP_REQUIRED_FOR_STAFF = env.bool("OTP_REQUIRED_FOR_STAFF", default=True)
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)

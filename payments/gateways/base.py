@@ -26,6 +26,9 @@ class NextStep:
 
     template_name: str
     context: dict = field(default_factory=dict)
+    # Sources the step adds to the page's Content-Security-Policy (django-csp's csp_update
+    # form, e.g. {"script-src": [origin]}): a third party's script on this step alone.
+    csp_update: dict = field(default_factory=dict)
 
 
 class Gateway:

@@ -1,4 +1,5 @@
 from decimal import Decimal
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -48,7 +49,22 @@ class StripeCardGateway(Gateway):
                 "client_secret": intent.client_secret,
                 "stripe_js_url": settings.STRIPE_JS_URL,
             },
+            csp_update=stripe_csp_sources(),
         )
+
+
+def stripe_csp_sources() -> dict:
+    """What Stripe.js needs beyond our own origin: its script and the card fields' frames
+    (STRIPE_JS_URL's origin) and its API (STRIPE_API_BASE's origin). With Stripe itself,
+    3-D Secure challenges also open frames from hooks.stripe.com."""
+    js, api = _origin(settings.STRIPE_JS_URL), _origin(settings.STRIPE_API_BASE)
+    frames = [js, "https://hooks.stripe.com"] if js == "https://js.stripe.com" else [js]
+    return {"script-src": [js], "frame-src": frames, "connect-src": [api]}
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def amount_check(amount) -> None:

@@ -14,6 +14,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
+from core.urls import absolute_url
 from payments import status
 from payments.models import OrderNotification
 from payments.selectors import order_detail_queryset, order_lines_by_cooperative
@@ -47,9 +48,7 @@ def order_notify(*, order_id: int, event: str) -> int:
             "order": order,
             "event": event,
             "status_label": status.label(order.status),
-            "order_url": settings.WAGTAILADMIN_BASE_URL.rstrip("/")
-            + reverse("payments:order-lookup")
-            + f"?number={order.number}",
+            "order_url": absolute_url(reverse("payments:order-lookup") + f"?number={order.number}"),
         }
         subject = (
             _("Chợ Số: đã nhận đơn %(number)s") if event == "placed" else _("Chợ Số: đơn %(number)s đã thanh toán")

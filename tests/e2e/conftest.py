@@ -28,10 +28,20 @@ def browser():
 
 @pytest.fixture
 def phone(browser):
+    """A phone-sized page. Anything the Content-Security-Policy blocked on it fails the test:
+    Chromium reports each refusal on the console."""
     context = browser.new_context(viewport={"width": 360, "height": 740}, locale="vi-VN")
     page = context.new_page()
+    refused = []
+
+    def note_refusal(message):
+        if "Content Security Policy" in message.text:
+            refused.append(message.text)
+
+    page.on("console", note_refusal)
     yield page
     context.close()
+    assert refused == [], refused
 
 
 @pytest.fixture

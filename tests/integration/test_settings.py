@@ -4,6 +4,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from tests.settings_loader import load_settings
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -28,28 +33,33 @@ def test_check_deploy_passes_with_production_settings():
         SECRET_KEY=secrets.token_urlsafe(50),
         DATABASE_URL="sqlite:///:memory:",
         ALLOWED_HOSTS="choso.example.org",
+        SITE_URL="https://choso.example.org",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
 
 
 def test_production_refuses_to_start_without_a_secret_key():
-    result = _manage("check", DATABASE_URL="sqlite:///:memory:", ALLOWED_HOSTS="choso.example.org")
-    assert result.returncode != 0
-    assert "SECRET_KEY" in result.stderr
+    with pytest.raises(ImproperlyConfigured, match="SECRET_KEY"):
+        load_settings(
+            "market.settings.production", DATABASE_URL="sqlite:///:memory:", ALLOWED_HOSTS="choso.example.org"
+        )
 
 
 def test_oscar_cookies_are_secure_in_production():
-    result = _manage(
-        "shell",
-        "-v",
-        "0",
-        "-c",
-        "from django.conf import settings as s; print(s.OSCAR_BASKET_COOKIE_SECURE,"
-        " s.OSCAR_RECENTLY_VIEWED_COOKIE_SECURE, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE,"
-        " s.OSCAR_DEFAULT_CURRENCY, s.TIME_ZONE, s.LANGUAGE_CODE)",
+    s = load_settings(
+        "market.settings.production",
         SECRET_KEY=secrets.token_urlsafe(50),
         DATABASE_URL="sqlite:///:memory:",
         ALLOWED_HOSTS="choso.example.org",
+        SITE_URL="https://choso.example.org",
     )
-    assert result.stdout.split() == ["True", "True", "True", "True", "VND", "Asia/Ho_Chi_Minh", "vi"]
+    assert (
+        s.OSCAR_BASKET_COOKIE_SECURE,
+        s.OSCAR_RECENTLY_VIEWED_COOKIE_SECURE,
+        s.SESSION_COOKIE_SECURE,
+        s.CSRF_COOKIE_SECURE,
+        s.OSCAR_DEFAULT_CURRENCY,
+        s.TIME_ZONE,
+        s.LANGUAGE_CODE,
+    ) == (True, True, True, True, "VND", "Asia/Ho_Chi_Minh", "vi")

@@ -311,3 +311,25 @@ def test_pages_with_personal_data_are_never_cached(client, logged_in_vendor):
     boss = type(client)()
     boss.force_login(organiser())
     assert boss.get(reverse("merchants:review"))["Cache-Control"] == NO_STORE
+
+
+def test_reset_codes_behind_one_proxy_with_a_forged_first_hop_still_die_after_five(client, victim, settings):
+    from merchants.services import merchant_password_code_issue
+
+    settings.NUM_PROXIES = 1
+    code, _expires = merchant_password_code_issue(merchant=victim.merchant, actor=organiser(), reason="reset")
+    set_password = reverse("merchants:vendor-password")
+    guesses = [c for c in (f"{n:06d}" for n in range(7)) if c != code][:6]
+    for n, guess in enumerate(guesses):
+        client.post(
+            set_password,
+            {"phone": VICTIM_PHONE, "code": guess, "password": "ke-gian-2025"},
+            REMOTE_ADDR="10.0.0.2",  # the proxy
+            HTTP_X_FORWARDED_FOR=f"203.0.113.{n}, 192.0.2.7",  # a new forged hop each time
+        )
+    late = client.post(set_password, {"phone": VICTIM_PHONE, "code": code, "password": "ke-gian-2025"})
+    assert "Mã không đúng hoặc đã hết hạn" in late.content.decode()
+    assert Merchant.objects.get().user is None
+    # Every failure was logged against the address the proxy saw, not the forged one.
+    ips = set(MerchantEvent.objects.filter(action="code-failed").values_list("client_ip", flat=True))
+    assert ips == {"192.0.2.7"}

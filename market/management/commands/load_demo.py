@@ -3,10 +3,11 @@
 import datetime
 import io
 
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
@@ -34,10 +35,33 @@ Order = get_model("order", "Order")
 class Command(BaseCommand):
     help = "Load the demo commune: pages, cooperatives, OCOP products with photos, and a login per role."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--allow-production",
+            action="store_true",
+            help="Load even where DEMO_DATA_ALLOWED is off (a public demo server), with the published password.",
+        )
+
     def handle(self, *args, **options):
-        # The demo's own orders email nobody (their buyers are made up); the emails go out
-        # on commit, so the override spans the transaction.
-        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"), transaction.atomic():
+        # Every login made here has the published DEMO_PASSWORD, admin included. Only settings
+        # that declare demo data welcome (dev, test) let it run without the flag: production,
+        # and any module built on base.py that does not opt in, are refused, whatever DEBUG is.
+        if not (settings.DEMO_DATA_ALLOWED or options["allow_production"]):
+            raise CommandError(
+                "load_demo refused: these settings do not allow demo data (DEMO_DATA_ALLOWED is off) and every "
+                "demo login shares a published password; pass --allow-production for a public demo server."
+            )
+        self.load()
+
+    def load(self):
+        # The demo's own orders email nobody and its vendors get no texts (they are made up);
+        # both go out on commit, so the override spans the transaction.
+        with (
+            override_settings(
+                EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend", SMS_BACKEND="core.sms.DisabledBackend"
+            ),
+            transaction.atomic(),
+        ):
             home = self.pages()
             categories = self.categories()
             cooperatives = self.cooperatives()
