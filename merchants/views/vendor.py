@@ -1,90 +1,57 @@
-"""Screens of the cashless street: the vendor's application (also used by field agents),
-its status, the vendor's login and stalls, the organiser's review, and placard downloads.
-
-Who may see what (``SECURITY.md`` has the whole model):
-- a browser session that sent an application, or found it with reference + phone, sees its
-  **status** only: never the account, the placard, the money, nor a way to set a password;
-- the vendor logged in, the field agent who sent it, and the organisers of its area see the
-  application and print the placard; the money page is the vendor's and the organisers';
-- a password is set only with the one-time code from the approval slip or SMS.
-Pages with personal data are never stored by a browser or proxy cache (``never_cache``).
-"""
+"""The vendor's screens: the application (also used by field agents), its status, the
+one-time-code password page, login, the vendor's stalls and account change, "Nhận tiền" and
+the placard."""
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login
-from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
-from django.http import FileResponse, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
-from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, TemplateView
 
-from market.areas import area_of
 from market.grants import session_grant, session_has
 from market.money import format_vnd
 from market.phones import e164, parse_vn_phone
 from market.ratelimit import attempt_count, attempt_key, attempts_exhausted, client_ip
 
-from .forms import (
+from ..forms import (
     AccountChangeForm,
     ApplicationLookupForm,
-    MarketForm,
-    ReviewForm,
     VendorApplicationForm,
     VendorLoginForm,
     VendorPasswordForm,
     add_service_errors,
 )
-from .models import Application, IssuedQR, Market, Merchant, PersonalDataAccess, PlacardBatch, Stall, StallPayment
-from .placards import placards_pdf
-from .selectors import live_qrs, onboarding_by_agent, pending_account_changes
-from .services import (
-    ApprovalSlip,
-    application_reject,
+from ..models import Application, IssuedQR, Market, Merchant, PersonalDataAccess, Stall, StallPayment
+from ..placards import placards_pdf
+from ..selectors import pending_account_changes
+from ..services import (
     application_submit,
-    applications_approve,
-    market_save,
     merchant_account_change_request,
-    merchant_password_code_issue,
     merchant_password_set,
-    placard_batch_request,
     placards_printed,
     stall_for_application,
+)
+from .access import (
+    forbidden,
+    is_agent,
+    may_act_for,
+    no_store,
+    organiser_of,
+    stall_qr_for,
+    typed_phone,
 )
 
 APPLY_LIMIT = 5  # submissions per client address and phone, per hour
 APPLY_PHONE_LIMIT = 10  # submissions per phone, per hour, whatever the address
 LOOKUP_LIMIT = 10  # failed lookups per reference, and per phone, per hour, whatever the address
 CHANGE_PASSWORD_LIMIT = 5  # wrong passwords on an account change, per vendor, per hour
-
-no_store = method_decorator(never_cache, name="dispatch")
-
-
-def _is_agent(user) -> bool:
-    return user.is_authenticated and user.has_perm("merchants.onboard_vendors")
-
-
-def organiser_markets(user):
-    """The markets an organiser answers for: their commune's or province's (all for admins)."""
-    area = area_of(user)
-    return area.filter(Market.objects.all()) if area else Market.objects.none()
-
-
-def _typed_phone(raw: str) -> str:
-    """A limit key for a phone as typed: E.164 when it parses, else its digits."""
-    try:
-        return e164(parse_vn_phone(raw, mobile_only=True))
-    except ValidationError:
-        return "".join(ch for ch in raw if ch.isdigit())
 
 
 @no_store
@@ -97,12 +64,12 @@ class VendorApplyView(FormView):
         return {"market": market} if market else {}
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(agent=_is_agent(self.request.user), **kwargs)
+        return super().get_context_data(agent=is_agent(self.request.user), **kwargs)
 
     def form_valid(self, form):
         data = form.cleaned_data
-        agent = _is_agent(self.request.user)
-        phone_key = _typed_phone(data["phone"])
+        agent = is_agent(self.request.user)
+        phone_key = typed_phone(data["phone"])
         # Per address and phone (a whole village may share one carrier NAT address), and per
         # phone whatever the address.
         keys = [attempt_key(self.request, "stall-apply", phone_key), f"stall-apply-phone:{phone_key}"]
@@ -154,7 +121,7 @@ class ApplicationLookupView(FormView):
 
     def form_valid(self, form):
         reference = form.cleaned_data["reference"]
-        phone = _typed_phone(form.cleaned_data["phone"])
+        phone = typed_phone(form.cleaned_data["phone"])
         keys = [f"application-lookup-ref:{reference}", f"application-lookup-phone:{phone}"]
         if any(attempts_exhausted(key, LOOKUP_LIMIT) for key in keys):
             form.add_error(None, _("Bạn đã thử quá nhiều lần. Hãy thử lại sau một giờ."))
@@ -166,29 +133,6 @@ class ApplicationLookupView(FormView):
             return self.form_invalid(form)
         session_grant(self.request, "applications", reference)
         return redirect("merchants:application-detail", reference=reference)
-
-
-def _may_act_for(request, application: Application) -> bool:
-    """The vendor logged in, the field agent who sent the application, and the organisers of
-    its area: who may see the application, print its placard (not: a session grant)."""
-    user = request.user
-    return user.is_authenticated and (
-        _organiser_of(user, application)
-        or application.submitted_by_id == user.pk
-        or Merchant.objects.filter(user=user, pk=application.merchant_id).exists()
-    )
-
-
-def _organiser_of(user, application: Application) -> bool:
-    return (
-        user.is_authenticated
-        and user.has_perm("merchants.review_application")
-        and organiser_markets(user).filter(pk=application.stall.market_id).exists()
-    )
-
-
-def _forbidden():
-    return PermissionDenied(_("Chỉ tiểu thương, người đăng ký hộ hoặc cán bộ được giao mới mở được trang này."))
 
 
 @no_store
@@ -204,16 +148,16 @@ class ApplicationDetailView(TemplateView):
             Application.objects.select_related("stall__market", "merchant__user"), reference=self.kwargs["reference"]
         )
         user = self.request.user
-        full = _may_act_for(self.request, application)
+        full = may_act_for(self.request, application)
         if not full and not session_has(self.request, "applications", application.reference):
-            raise _forbidden()
+            raise forbidden()
         qr = application.qrs.filter(revoked_at__isnull=True).first() if full else None
         show_full = full and user.has_perm("merchants.view_personal_data")
         if show_full:
             PersonalDataAccess.objects.create(
                 actor=user, application=application, action=PersonalDataAccess.Action.VIEW
             )
-        organiser = _organiser_of(user, application)
+        organiser = organiser_of(user, application)
         return super().get_context_data(
             application=application,
             full=full,
@@ -253,42 +197,6 @@ class VendorPasswordView(FormView):
         login(self.request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(self.request, _("Đã đặt mật khẩu. Lần sau đăng nhập bằng số điện thoại và mật khẩu này."))
         return redirect("merchants:vendor-home")
-
-
-@no_store
-class VendorPasswordResetView(PermissionRequiredMixin, View):
-    """An organiser of the stall's area gives a vendor a new one-time code: a forgotten
-    password (cleared at once), or a first code that was lost. The code is shown once, on a
-    slip to hand over in person after checking the vendor's papers."""
-
-    permission_required = "merchants.review_application"
-
-    def post(self, request, reference):
-        application = get_object_or_404(
-            Application.objects.select_related("merchant__user", "stall__market"),
-            reference=reference,
-            stall__market__in=organiser_markets(request.user),
-        )
-        if request.POST.get("confirm") != "yes":
-            messages.error(request, _("Hãy đánh dấu ô xác nhận trước khi cấp mã."))
-            return redirect("merchants:application-detail", reference=reference)
-        qr = application.qrs.filter(revoked_at__isnull=True).first()
-        if qr is None:
-            messages.error(request, _("Hồ sơ %(ref)s chưa được cấp mã QR.") % {"ref": reference})
-            return redirect("merchants:application-detail", reference=reference)
-        try:
-            code, expires = merchant_password_code_issue(
-                merchant=application.merchant, actor=request.user, client_ip=client_ip(request), reason="reset"
-            )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-            return redirect("merchants:application-detail", reference=reference)
-        slip = ApprovalSlip(application=application, qr=qr, code=code, code_expires=expires)
-        return TemplateResponse(
-            request,
-            "merchants/approval_slips.html",
-            {"slips": [slip], "code_tries": settings.VENDOR_CODE_MAX_FAILURES},
-        )
 
 
 class VendorLoginView(FormView):
@@ -391,115 +299,6 @@ class VendorHomeView(LoginRequiredMixin, TemplateView):
 
 
 @no_store
-class ReviewView(PermissionRequiredMixin, TemplateView):
-    """The organiser's review of new applications and account changes, in bulk. Approving
-    shows, once, a slip per vendor with the one-time code for their first password."""
-
-    permission_required = "merchants.review_application"
-    template_name = "merchants/review.html"
-
-    def queryset(self):
-        rows = Application.objects.select_related("stall__market", "merchant").order_by(
-            "stall__market__name", "created_at"
-        )
-        rows = rows.filter(stall__market__in=organiser_markets(self.request.user))
-        market = self.request.GET.get("market", "")
-        status = self.request.GET.get("status", Application.Status.SUBMITTED)
-        if market:
-            rows = rows.filter(stall__market__slug=market)
-        if status in Application.Status.values:
-            rows = rows.filter(status=status)
-        return rows
-
-    def get_context_data(self, **kwargs):
-        rows = self.queryset()
-        kwargs.setdefault("form", ReviewForm(queryset=rows))
-        return super().get_context_data(
-            rows=rows[:300],
-            markets=organiser_markets(self.request.user),
-            area=area_of(self.request.user),
-            statuses=Application.Status.choices,
-            by_agent=onboarding_by_agent(
-                markets=organiser_markets(self.request.user), market_slug=self.request.GET.get("market") or None
-            ),
-            market=self.request.GET.get("market", ""),
-            market_in_area=organiser_markets(self.request.user)
-            .filter(slug=self.request.GET.get("market", ""))
-            .exists(),
-            status=self.request.GET.get("status", Application.Status.SUBMITTED),
-            **kwargs,
-        )
-
-    def post(self, request, *args, **kwargs):
-        pending = Application.objects.filter(
-            status=Application.Status.SUBMITTED, stall__market__in=organiser_markets(request.user)
-        )
-        form = ReviewForm(request.POST, queryset=pending)
-        if not form.is_valid():
-            return self.render_to_response(self.get_context_data(form=form), status=400)
-        chosen = form.cleaned_data["applications"]
-        if form.cleaned_data["action"] == "approve":
-            slips, errors = applications_approve(
-                applications=chosen,
-                reviewer=request.user,
-                verified_ids={a.pk for a in form.cleaned_data["verified"]},
-                client_ip=client_ip(request),
-            )
-            done = [slip.application.reference for slip in slips]
-        else:
-            slips, errors, done = [], [], []
-            for application in chosen:
-                try:
-                    application_reject(
-                        application=application,
-                        reviewer=request.user,
-                        reason=form.cleaned_data["reason"],
-                        client_ip=client_ip(request),
-                    )
-                    done.append(application.reference)
-                except ValidationError as exc:
-                    errors.append(" ".join(exc.messages))
-        for error in errors:
-            messages.error(request, error)
-        if done:
-            text = (
-                _("Đã duyệt và cấp mã QR: %(refs)s.")
-                if form.cleaned_data["action"] == "approve"
-                else _("Đã từ chối: %(refs)s.")
-            )
-            messages.success(request, text % {"refs": ", ".join(done)})
-        if any(slip.code for slip in slips):
-            # The codes exist only in this answer: print the slips or write them down now.
-            return TemplateResponse(
-                request,
-                "merchants/approval_slips.html",
-                {
-                    "slips": [slip for slip in slips if slip.code],
-                    "back": request.get_full_path(),
-                    "code_tries": settings.VENDOR_CODE_MAX_FAILURES,
-                },
-            )
-        return redirect(request.get_full_path())
-
-
-def _stall_qr_for(request, pk, *, money: bool = False) -> IssuedQR:
-    """A stall's QR, for who may act for its application (the vendor, the agent who sent it,
-    the area's organisers). The money page is the vendor's and the organisers' only."""
-    qr = get_object_or_404(IssuedQR.objects.select_related("stall__market", "application"), pk=pk)
-    application = qr.application
-    user = request.user
-    if money:
-        allowed = user.is_authenticated and (
-            Merchant.objects.filter(user=user, pk=application.merchant_id).exists() or _organiser_of(user, application)
-        )
-    else:
-        allowed = _may_act_for(request, application)
-    if not allowed:
-        raise _forbidden()
-    return qr
-
-
-@no_store
 class MoneyReceivedView(TemplateView):
     """“Nhận tiền”: left open on the vendor's phone, it shows and speaks each payment as the
     bank reports it, the answer to a faked transfer screenshot. It also says when someone
@@ -508,7 +307,7 @@ class MoneyReceivedView(TemplateView):
     template_name = "merchants/money.html"
 
     def get_context_data(self, **kwargs):
-        qr = _stall_qr_for(self.request, self.kwargs["pk"], money=True)
+        qr = stall_qr_for(self.request, self.kwargs["pk"], money=True)
         payments = list(StallPayment.objects.filter(stall=qr.stall).order_by("-pk")[:10])
         pending = Application.objects.filter(
             stall=qr.stall, kind=Application.Kind.ACCOUNT_CHANGE, status=Application.Status.SUBMITTED
@@ -525,7 +324,7 @@ class MoneyReceivedView(TemplateView):
 @no_store
 class MoneyReceivedJsonView(View):
     def get(self, request, pk):
-        qr = _stall_qr_for(request, pk, money=True)
+        qr = stall_qr_for(request, pk, money=True)
         try:
             after = int(request.GET.get("after", "0"))
         except ValueError:
@@ -557,7 +356,7 @@ class PlacardView(View):
     http_method_names = ["post"]
 
     def post(self, request, pk):
-        qr = _stall_qr_for(request, pk)
+        qr = stall_qr_for(request, pk)
         if qr.revoked_at:
             messages.error(request, _("Mã QR này đã bị thu hồi; hãy in mã mới."))
             return redirect("merchants:application-detail", reference=qr.application.reference)
@@ -567,106 +366,8 @@ class PlacardView(View):
         )
 
 
-class PlacardBatchCreateView(PermissionRequiredMixin, View):
-    """An organiser asks for a whole market's placards; a Celery task draws them."""
-
-    permission_required = "merchants.review_application"
-
-    def post(self, request, slug):
-        market = get_object_or_404(organiser_markets(request.user), slug=slug)
-        if not live_qrs(market_slug=market.slug).exists():
-            messages.error(request, _("Chợ này chưa có sạp nào được cấp mã QR."))
-            return redirect(f"{reverse('merchants:review')}?market={market.slug}")
-        layout = "a6" if request.POST.get("layout") == "a6" else "a4x4"
-        batch = placard_batch_request(market=market, layout=layout, user=request.user)
-        return redirect("merchants:placard-batch", pk=batch.pk)
-
-
-@no_store
-class PlacardBatchView(PermissionRequiredMixin, TemplateView):
-    """Progress of a batch (the page refreshes itself, no JS needed), then the download."""
-
-    permission_required = "merchants.review_application"
-    template_name = "merchants/placard_batch.html"
-
-    def get_context_data(self, **kwargs):
-        batch = get_object_or_404(PlacardBatch, pk=self.kwargs["pk"], market__in=organiser_markets(self.request.user))
-        return super().get_context_data(batch=batch, **kwargs)
-
-
-@no_store
-class PlacardBatchFileView(PermissionRequiredMixin, View):
-    permission_required = "merchants.review_application"
-
-    def get(self, request, pk):
-        batch = get_object_or_404(
-            PlacardBatch, pk=pk, status=PlacardBatch.Status.READY, market__in=organiser_markets(request.user)
-        )
-        return FileResponse(
-            batch.file.open("rb"),
-            as_attachment=True,
-            filename=f"bang-qr-{batch.market.slug}.pdf",
-            content_type="application/pdf",
-        )
-
-
 def _pdf_response(pdf: bytes, filename: str, qrs, layout: str, user) -> HttpResponse:
     placards_printed(qrs=qrs, layout=layout, user=user)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
-
-
-class MarketListView(PermissionRequiredMixin, TemplateView):
-    """The organiser's markets and streets, with how far each has come."""
-
-    permission_required = "merchants.review_application"
-    template_name = "merchants/markets.html"
-
-    def get_context_data(self, **kwargs):
-        live = Q(stalls__qrs__revoked_at__isnull=True, stalls__qrs__isnull=False)
-        markets = organiser_markets(self.request.user).annotate(
-            n_stalls=Count("stalls", distinct=True),
-            n_pending=Count("stalls__applications", filter=Q(stalls__applications__status="submitted"), distinct=True),
-            n_live=Count("stalls", filter=live, distinct=True),
-        )
-        return super().get_context_data(markets=markets, area=area_of(self.request.user), **kwargs)
-
-
-class MarketEditView(PermissionRequiredMixin, FormView):
-    """Add (no slug) or edit a market or street of the organiser's own area."""
-
-    template_name = "merchants/market_form.html"
-    form_class = MarketForm
-
-    def get_permission_required(self):
-        return ["merchants.change_market" if "slug" in self.kwargs else "merchants.add_market"]
-
-    def dispatch(self, request, *args, **kwargs):
-        self.area = area_of(request.user)
-        if request.user.is_authenticated and self.area is None:
-            raise PermissionDenied(_("Tài khoản chưa được gán địa bàn (xã hoặc tỉnh)."))
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_form_kwargs(self):
-        instance = None
-        if "slug" in self.kwargs:
-            instance = get_object_or_404(organiser_markets(self.request.user), slug=self.kwargs["slug"])
-        return {**super().get_form_kwargs(), "instance": instance, "area": self.area}
-
-    def post(self, request, *args, **kwargs):
-        form = self.get_form()
-        if "update_communes" in request.POST:
-            # Re-show the form with the chosen province's communes; no errors yet.
-            form = self.form_class(initial=request.POST.dict(), instance=form.instance, area=self.area)
-            return self.render_to_response(self.get_context_data(form=form))
-        return self.form_valid(form) if form.is_valid() else self.form_invalid(form)
-
-    def form_valid(self, form):
-        try:
-            market = market_save(market=form.instance)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Đã lưu %(name)s.") % {"name": market.name})
-        return redirect("merchants:markets")
