@@ -22,9 +22,11 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from core.urls import absolute_url
 from market.areas import area_of
 from market.phones import e164, parse_vn_phone
 
@@ -87,10 +89,14 @@ def merchant_password_code_issue(
             application=None,
             kind="code",
             text=_(
-                "Chợ Số: mã đặt mật khẩu của bạn là %(code)s, dùng đến %(until)s. Mở trang “Đặt mật khẩu” của "
-                "Chợ Số, nhập số điện thoại và mã này. Không đưa mã cho ai."
+                "Chợ Số: mã đặt mật khẩu của bạn là %(code)s, dùng đến %(until)s. Mở %(url)s, nhập số điện thoại "
+                "và mã này. Không đưa mã cho ai."
             )
-            % {"code": code, "until": formats.date_format(timezone.localtime(expires), "d/m/Y")},
+            % {
+                "code": code,
+                "until": formats.date_format(timezone.localtime(expires), "d/m/Y"),
+                "url": absolute_url(reverse("merchants:vendor-password")),
+            },
         )
     return code, expires
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from core.urls import absolute_url
 from market.areas import area_of
 from market.ratelimit import client_ip
 
@@ -64,11 +65,7 @@ class VendorPasswordResetView(PermissionRequiredMixin, View):
             messages.error(request, " ".join(exc.messages))
             return redirect("merchants:application-detail", reference=reference)
         slip = ApprovalSlip(application=application, qr=qr, code=code, code_expires=expires)
-        return TemplateResponse(
-            request,
-            "merchants/approval_slips.html",
-            {"slips": [slip], "code_tries": settings.VENDOR_CODE_MAX_FAILURES},
-        )
+        return TemplateResponse(request, "merchants/approval_slips.html", slips_context([slip]))
 
 
 @no_store
@@ -154,11 +151,7 @@ class ReviewView(PermissionRequiredMixin, TemplateView):
             return TemplateResponse(
                 request,
                 "merchants/approval_slips.html",
-                {
-                    "slips": [slip for slip in slips if slip.code],
-                    "back": request.get_full_path(),
-                    "code_tries": settings.VENDOR_CODE_MAX_FAILURES,
-                },
+                slips_context([slip for slip in slips if slip.code], back=request.get_full_path()),
             )
         return redirect(request.get_full_path())
 
@@ -259,3 +252,13 @@ class MarketEditView(PermissionRequiredMixin, FormView):
             return self.form_invalid(form)
         messages.success(self.request, _("Đã lưu %(name)s.") % {"name": market.name})
         return redirect("merchants:markets")
+
+
+def slips_context(slips, *, back: str = "") -> dict:
+    """What an approval slip prints beside the code: where to use it, and how many tries."""
+    return {
+        "slips": slips,
+        "back": back or reverse("merchants:review"),
+        "vendor_password_url": absolute_url(reverse("merchants:vendor-password")),
+        "code_tries": settings.VENDOR_CODE_MAX_FAILURES,
+    }

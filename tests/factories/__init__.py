@@ -133,6 +133,20 @@ def order_number_from(response) -> str:
     return response["Location"].rstrip("/").rsplit("/", 1)[-1]
 
 
+# A vendor's application as the public form at /stalls/apply/ posts it (add "market").
+VENDOR_FORM = {
+    "name": "Lò Thị Hoa",
+    "phone": "0912 345 678",
+    "stall_code": "b12",
+    "place": "Dãy B, số 12",
+    "goods": "Rau",
+    "bank_bin": "970436",
+    "account_number": "0011001234567",
+    "holder_name": "Lò Thị Hoa",
+    "consent": "on",
+}
+
+
 def market(*, slug="cho-trung-tam", name="Chợ Trung tâm Sơn La", stalls=0, declared=60):
     from merchants.models import Market, Stall
 

@@ -6,21 +6,11 @@ from django.urls import reverse
 
 from market.models import OrganiserArea
 from merchants.models import Application, IssuedQR, Market
-from tests.factories import UserFactory, market
+from tests.factories import VENDOR_FORM, UserFactory, market
 
 pytestmark = pytest.mark.django_db
 
-FORM = {
-    "name": "Lò Thị Hoa",
-    "phone": "0912 345 678",
-    "stall_code": "b12",
-    "place": "Dãy B, số 12",
-    "goods": "Rau",
-    "bank_bin": "970436",
-    "account_number": "0011001234567",
-    "holder_name": "Lò Thị Hoa",
-    "consent": "on",
-}
+FORM = VENDOR_FORM
 
 
 def slip_code(response) -> str:

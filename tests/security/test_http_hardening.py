@@ -22,7 +22,15 @@ from django.urls import reverse
 from market.management.commands.load_demo import Command as LoadDemo
 from market.models import OrganiserArea
 from merchants.models import Application
-from tests.factories import CooperativeFactory, UserFactory, checkout, make_product, market, order_number_from
+from tests.factories import (
+    VENDOR_FORM,
+    CooperativeFactory,
+    UserFactory,
+    checkout,
+    make_product,
+    market,
+    order_number_from,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -184,17 +192,7 @@ def test_a_public_path_that_merely_starts_like_an_admin_word_stays_strict(client
 
 # --- Request size -------------------------------------------------------------------------
 
-APPLICATION = {
-    "name": "Lò Thị Hoa",
-    "phone": "0912 345 678",
-    "stall_code": "b12",
-    "place": "Dãy B, số 12",
-    "goods": "Rau",
-    "bank_bin": "970436",
-    "account_number": "0011001234567",
-    "holder_name": "Lò Thị Hoa",
-    "consent": "on",
-}
+APPLICATION = VENDOR_FORM
 
 
 def test_a_body_over_the_cap_is_refused_with_413_and_nothing_is_written(client, settings):
