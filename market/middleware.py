@@ -2,6 +2,7 @@ from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.http import HttpResponse
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
 
@@ -28,7 +29,8 @@ class VietnameseFirstLocaleMiddleware:
 
 
 class RequestBodyLimitMiddleware:
-    """Refuse a request body over ``MAX_REQUEST_BYTES`` before anything reads it.
+    """Refuse a request body over ``MAX_REQUEST_BYTES`` before anything reads it (and a NUL
+    character in the path or query string, which no link of ours has).
 
     It runs before the session, CSRF and the view, so a declared ``Content-Length`` over
     the limit is answered with 413 and not one byte of the body is taken in. A chunked body
@@ -47,6 +49,9 @@ class RequestBodyLimitMiddleware:
         self.supported = {code for code, _name in settings.LANGUAGES}
 
     def __call__(self, request):
+        if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", ""):
+            # Never in a real link, and PostgreSQL refuses it in text: a 400, not a 500 later.
+            return HttpResponse("Bad request", status=400, content_type="text/plain; charset=utf-8")
         limit = settings.MAX_REQUEST_BYTES
         declared = request.META.get("CONTENT_LENGTH")
         if declared:
@@ -91,3 +96,19 @@ class AreaContentSecurityPolicyMiddleware(CSPMiddleware):
         ):
             parts.config = admin["DIRECTIVES"]
         return parts
+
+
+class LoggedInNoStoreMiddleware:
+    """Whatever a logged-in person sees is theirs (a dashboard, a profile, statistics, an
+    export): no browser or proxy cache keeps it, unless the view said otherwise. Anonymous
+    pages with personal data (an order, an application) say ``no-store`` themselves."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and "Cache-Control" not in response:
+            add_never_cache_headers(response)
+        return response

@@ -62,16 +62,35 @@ def attempts_exhausted(key: str, limit: int) -> bool:
     return cache.get(key, 0) >= limit
 
 
-def attempt_count(key: str, window: int = WINDOW) -> None:
-    """One more attempt (atomic where the cache is, e.g. Redis). The count is kept ``window``
-    seconds after the last attempt, so a client that reached the limit waits a whole window."""
-    if not cache.add(key, 1, window):
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.add(key, 1, window)
-        else:
-            cache.touch(key, window)
+def attempt_count(key: str, window: int = WINDOW) -> int:
+    """One more attempt (atomic where the cache is, e.g. Redis); returns the count. It is kept
+    ``window`` seconds after the last attempt, so a client that reached the limit waits a
+    whole window."""
+    if cache.add(key, 1, window):
+        return 1
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, window)
+        return 1
+    cache.touch(key, window)
+    return count
+
+
+def attempt_take(key: str, limit: int, window: int = WINDOW) -> bool:
+    """Count this attempt, then say whether it is within ``limit``. Counting before the work
+    (not after a failure) holds against a burst: of N requests sent at once, at most ``limit``
+    get through, where a check-then-count would let all N pass the check."""
+    return attempt_count(key, window) <= limit
+
+
+def attempt_release(key: str) -> None:
+    """Give back an attempt that did not count after all (it succeeded, where only failures
+    should use up the limit)."""
+    try:
+        cache.decr(key)
+    except ValueError:  # expired meanwhile: nothing to give back
+        pass
 
 
 def lockout_minutes() -> int:

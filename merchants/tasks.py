@@ -19,7 +19,7 @@ def organisers_notify_account_change_task(self, application_id: int) -> int:
         raise self.retry(exc=exc) from exc
 
 
-@shared_task(bind=True, max_retries=6, retry_backoff=30, retry_backoff_max=900)
+@shared_task(bind=True, max_retries=6, retry_backoff=30, retry_backoff_max=900, ignore_result=True)
 def merchant_notice_send_task(
     self, merchant_id: int, application_id: int | None, kind: str, text: str, request_id: str
 ) -> bool:

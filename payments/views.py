@@ -19,7 +19,7 @@ from django.views.generic import FormView, TemplateView
 from oscar.apps.payment.exceptions import PaymentError
 from oscar.core.loading import get_model
 
-from market.ratelimit import attempt_count, attempt_key, attempts_exhausted
+from market.ratelimit import attempt_key, attempt_release, attempt_take
 
 from . import status
 from .access import order_can_view, order_grant_access
@@ -101,18 +101,19 @@ class OrderLookupView(FormView):
     def form_valid(self, form):
         number = form.cleaned_data["number"]
         key = attempt_key(self.request, "order-lookup", number)
-        if attempts_exhausted(key, LOOKUP_ATTEMPTS):
+        if not attempt_take(key, LOOKUP_ATTEMPTS):
             form.add_error(None, _("Bạn đã thử quá nhiều lần. Hãy thử lại sau một giờ."))
             return self.render_to_response(self.get_context_data(form=form), status=429)
         try:
             order = order_find_by_phone(number=number, phone=form.cleaned_data["phone"])
         except ValidationError as exc:
+            attempt_release(key)  # a mistyped phone is not a guess
             form.add_error("phone", exc)
             return self.form_invalid(form)
         if order is None:
-            attempt_count(key)
             form.add_error(None, _("Không tìm thấy đơn hàng với mã và số điện thoại này."))
             return self.form_invalid(form)
+        attempt_release(key)  # only misses use up the limit
         order_grant_access(self.request, order.number)
         return redirect("payments:order-detail", number=order.number)
 
@@ -129,7 +130,7 @@ class BankWebhookView(View):
             return HttpResponseBadRequest("bad signature")
         try:
             transfers = parse_feed(provider, json.loads(body))
-        except ValueError as exc:  # FeedError is one
+        except (ValueError, RecursionError) as exc:  # FeedError is a ValueError; absurdly deep JSON recurses
             return HttpResponseBadRequest(f"bad payload: {exc}")
         results = []
         for transfer in transfers:  # each stored in its own transaction: a replayed one never undoes a new one

@@ -10,7 +10,15 @@ import importlib
 import os
 import sys
 
-CLEARED = ("DJANGO_SETTINGS_MODULE", "SECRET_KEY", "SITE_URL", "DATABASE_URL", "ALLOWED_HOSTS", "NUM_PROXIES")
+CLEARED = (
+    "DJANGO_SETTINGS_MODULE",
+    "SECRET_KEY",
+    "SITE_URL",
+    "DATABASE_URL",
+    "ALLOWED_HOSTS",
+    "NUM_PROXIES",
+    "REDIS_URL",
+)
 
 
 def load_settings(module: str, **env):

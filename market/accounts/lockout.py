@@ -11,7 +11,11 @@ A door that wants to say so on its own page (the vendors' login) checks
 ``lockout_response`` then keeps that answer. Every other door gets ``account/lockout.html``.
 """
 
+import unicodedata
+
 from axes.backends import AxesStandaloneBackend
+from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.shortcuts import render
 
 from market.ratelimit import lockout_message, lockout_minutes
@@ -32,10 +36,13 @@ class LockoutBackend(AxesStandaloneBackend):
 
 
 def login_username(request, credentials=None) -> str | None:
-    """The username half of the lockout key: what was typed at the door, trimmed and case-folded.
+    """The username half of the lockout key: the **account** the typed name leads to.
 
-    Emails match case-insensitively (Oscar's EmailBackend), so ``Lan@X.vn`` and ``lan@x.vn``
-    must count against the same lock; otherwise changing the case would reset it.
+    The same account can be reached by its username and by its email, and an email matches
+    case-insensitively in the database (where ``UPPER('ı')`` is ``'I'``): keyed on what was
+    typed, every spelling would get a lock of its own. So a name that finds one account is
+    counted under that account's username (which is also what axes clears on a successful
+    login); a name that finds none is counted as typed, folded.
     """
     if credentials:
         name = credentials.get("username") or credentials.get("email")
@@ -43,7 +50,12 @@ def login_username(request, credentials=None) -> str | None:
         name = request.POST.get("username")
     if not isinstance(name, str) or not name.strip():
         return None
-    return name.strip().casefold()
+    name = unicodedata.normalize("NFKC", name.strip())
+    users = get_user_model().objects.filter(Q(username__iexact=name) | Q(email__iexact=name))
+    found = list(users.values_list("username", flat=True)[:2])
+    if len(found) == 1:
+        return found[0].casefold()
+    return name.upper().casefold()
 
 
 def lockout_response(request, original_response=None, credentials=None):

@@ -13,13 +13,15 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.generic import FormView
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
 
-from market.ratelimit import attempt_count, attempt_key, attempts_exhausted
+from market.ratelimit import attempt_key, attempt_release, attempt_take
 
 from .forms import TwoFactorCodeForm
 from .selectors import two_factor_device, two_factor_expected
@@ -41,6 +43,7 @@ def _verified(request, device) -> None:
     django_otp.login(request, device)
 
 
+@method_decorator(never_cache, name="dispatch")  # the setup page shows the secret
 class TwoFactorVerifyView(LoginRequiredMixin, FormView):
     """The code after the password. Wrong codes are counted per (user, client address):
     ``AXES_FAILURE_LIMIT`` of them lock this page for ``AXES_COOLOFF_TIME``, as a login."""
@@ -61,7 +64,8 @@ class TwoFactorVerifyView(LoginRequiredMixin, FormView):
 
     def form_valid(self, form):
         key = attempt_key(self.request, "two-factor", str(self.request.user.pk))
-        if attempts_exhausted(key, settings.AXES_FAILURE_LIMIT):
+        window = int(settings.AXES_COOLOFF_TIME.total_seconds())
+        if not attempt_take(key, settings.AXES_FAILURE_LIMIT, window):
             minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
             form.add_error(
                 None, _("Nhập sai mã quá nhiều lần. Hãy chờ %(minutes)s phút rồi thử lại.") % {"minutes": minutes}
@@ -70,14 +74,16 @@ class TwoFactorVerifyView(LoginRequiredMixin, FormView):
         try:
             device = two_factor_verify(user=self.request.user, token=form.cleaned_data["token"])
         except ValidationError as exc:
-            if exc.code == "invalid":
-                attempt_count(key, window=int(settings.AXES_COOLOFF_TIME.total_seconds()))
+            if exc.code != "invalid":
+                attempt_release(key)  # throttled or no device: not a wrong code
             form.add_error("token", exc)
             return self.form_invalid(form)
+        attempt_release(key)
         _verified(self.request, device)
         return redirect(_next_url(self.request))
 
 
+@method_decorator(never_cache, name="dispatch")
 class TwoFactorSetupView(LoginRequiredMixin, FormView):
     """Turn codes on: scan the QR code (or type the secret) into an authenticator app, then
     enter the code it shows. A user who already has codes must enter one first (the verify

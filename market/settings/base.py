@@ -113,6 +113,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "market.middleware.LoggedInNoStoreMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "market.accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -215,6 +216,16 @@ AXES_RESET_ON_SUCCESS = True
 # 10th wrong password, as the lock page says, however often the vendor tries again meanwhile.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_CLIENT_IP_CALLABLE = "market.ratelimit.client_ip"
+# Masked in the attempts axes stores: Oscar's login form posts "login-password", which axes
+# would otherwise keep as typed (a wrong password is often the right one with a typo).
+AXES_SENSITIVE_PARAMETERS = [
+    "username",
+    "ip_address",
+    "login-username",
+    "login-password",
+    "registration-password1",
+    "registration-password2",
+]
 AXES_USERNAME_CALLABLE = "market.accounts.lockout.login_username"
 AXES_LOCKOUT_CALLABLE = "market.accounts.lockout.lockout_response"
 # Two-factor codes (TOTP, django-otp). Anyone may turn them on at /tai-khoan/2fa/cai-dat/;

@@ -8,6 +8,12 @@ SECRET_KEY = env("SECRET_KEY")  # ImproperlyConfigured when missing: never gener
 DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
+# Required: every limit's counter, the cache and Celery's queue must be shared by all nodes
+# and survive a worker's restart. Without it they would live in each process.
+REDIS_URL = env("REDIS_URL")
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+CELERY_BROKER_URL = REDIS_URL
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 # The public address every emailed link uses (e.g. https://choso.example.vn): required.
 SITE_URL = env("SITE_URL").rstrip("/")
 WAGTAILADMIN_BASE_URL = SITE_URL
@@ -33,6 +39,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
+# The SMTP server comes from EMAIL_URL; EMAIL_BACKEND, when set, still decides the backend
+# (EMAIL_URL's parse carries a backend of its own, which must not override it).
 EMAIL_URL = env.email_url("EMAIL_URL", default="smtp://localhost:25")
-vars().update(EMAIL_URL)
+vars().update({k: v for k, v in EMAIL_URL.items() if k != "EMAIL_BACKEND"})
+SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_BACKEND = env("EMAIL_BACKEND", default=EMAIL_URL.get("EMAIL_BACKEND", SMTP_BACKEND))

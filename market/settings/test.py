@@ -29,5 +29,6 @@ BANK_WEBHOOK_SECRET = "test-bank-webhook-secret"
 # Card payments are tested against localstripe on loopback (tests/conftest.py starts it and
 # sets STRIPE_API_BASE); without keys the card gateway is simply not offered.
 STRIPE_WEBHOOK_SECRET = "whsec_test_choso"
-SMS_BACKEND = "core.sms.LocmemBackend"
+# As production ships: codes on the approval slip. Tests of texts switch to core.sms.LocmemBackend.
+SMS_BACKEND = "core.sms.DisabledBackend"
 DEMO_DATA_ALLOWED = True  # load_demo may run here (see base.py)

@@ -154,9 +154,9 @@ def application_submit(
                 phone=phone_e164,
                 defaults={"name": name, "cccd": cccd, "consent_version": CONSENT_VERSION, "consent_at": now},
             )
-            phone_known = (
-                not created and merchant_established(merchant) and (sender is None or merchant.user_id != sender.pk)
-            )
+            # Anyone but the vendor logged in may be someone else using their number, even
+            # while the vendor's own first application still waits.
+            phone_known = not created and (sender is None or merchant.user_id != sender.pk)
             application = application_create(
                 merchant=merchant,
                 stall=stall,
@@ -232,7 +232,7 @@ def application_approve(
                 % {"ref": locked.reference, "name": locked.merchant.name}
             )
         merchant = locked.merchant
-        if locked.kind == Application.Kind.NEW and not merchant_established(merchant):
+        if locked.kind == Application.Kind.NEW and not locked.phone_known and not merchant_established(merchant):
             # The organiser verified this applicant: their claims become the vendor's.
             merchant.name, merchant.cccd = locked.applicant_name, locked.applicant_cccd
             merchant.consent_version, merchant.consent_at = locked.consent_version, locked.consent_at
@@ -267,22 +267,28 @@ def application_approve(
 
 @dataclasses.dataclass
 class ApprovalSlip:
-    """What the organiser hands over after approving: the one-time code is shown only here."""
+    """What the organiser hands over after approving. ``code`` is the vendor's one-time code
+    to show on the slip (only when SMS is off); ``texted`` says it went to the phone instead."""
 
     application: Application
     qr: IssuedQR
     code: str = ""
     code_expires: datetime.datetime | None = None
+    texted: bool = False
 
 
 def applications_approve(
     *, applications, reviewer, verified_ids=frozenset(), client_ip: str | None = None
 ) -> tuple[list[ApprovalSlip], list[str]]:
-    """Approve each application (its own transaction), and give each vendor who has no
-    password yet a one-time code to set one. Returns the slips and one message per refusal."""
-    from .vendors import merchant_password_code_issue, merchant_password_usable
+    """Approve each application (its own transaction). A vendor approved for the first time
+    gets one one-time code to set a password, however many of their stalls this batch
+    approves; a vendor who already had a live stall gets none (a lost code is a reset, which
+    an organiser does on purpose). Returns the slips and one message per refusal."""
+    from core.sms import sms_enabled
 
-    slips, errors = [], []
+    from .vendors import merchant_password_code_issue
+
+    slips, errors, codes = [], [], {}
     for application in applications:
         try:
             with transaction.atomic():
@@ -292,14 +298,22 @@ def applications_approve(
                     phone_verified=application.pk in verified_ids,
                     client_ip=client_ip,
                 )
-                slip = ApprovalSlip(
-                    application=Application.objects.select_related("merchant", "stall__market").get(pk=application.pk),
-                    qr=qr,
+                approved = Application.objects.select_related("merchant__user", "stall__market").get(pk=application.pk)
+                merchant = approved.merchant
+                slip = ApprovalSlip(application=approved, qr=qr)
+                first = (
+                    merchant.user_id is None
+                    and not merchant.applications.exclude(pk=approved.pk).filter(status__in=LIVE_STATUSES).exists()
                 )
-                if not merchant_password_usable(slip.application.merchant):
-                    slip.code, slip.code_expires = merchant_password_code_issue(
-                        merchant=slip.application.merchant, actor=reviewer, client_ip=client_ip, reason="approval"
+                if merchant.pk in codes:
+                    slip.code, slip.code_expires = codes[merchant.pk]
+                elif first and approved.kind == Application.Kind.NEW:
+                    codes[merchant.pk] = merchant_password_code_issue(
+                        merchant=merchant, actor=reviewer, client_ip=client_ip, reason="approval"
                     )
+                    slip.code, slip.code_expires = codes[merchant.pk]
+                if slip.code and sms_enabled():
+                    slip.code, slip.texted = "", True
         except ValidationError as exc:
             errors.append(" ".join(exc.messages))
         else:

@@ -35,6 +35,7 @@ from .applications import CONSENT_VERSION, application_create, bank_account_clea
 
 logger = logging.getLogger(__name__)
 CODE_DIGITS = 6
+DUMMY_HASH = make_password("not-a-code")
 
 
 def merchant_event(
@@ -50,8 +51,10 @@ def merchant_event(
     )
 
 
-def merchant_password_usable(merchant: Merchant) -> bool:
-    return merchant.user is not None and merchant.user.has_usable_password()
+def privileged(user) -> bool:
+    """A login that is more than a vendor's (staff, organiser, agent, cooperative staff):
+    never handed over through a vendor's one-time code."""
+    return user.is_staff or user.is_superuser or user.groups.exists() or user.user_permissions.exists()
 
 
 def _bad_code() -> ValidationError:
@@ -69,8 +72,25 @@ def merchant_password_code_issue(
     Returns (code, expiry): show the code once to the organiser who hands it over; only its
     hash is stored. Where SMS is configured the vendor's phone gets it too."""
     user = merchant.user
-    if user is not None and (user.is_staff or user.is_superuser):
+    if user is not None and privileged(user):
         raise ValidationError(_("Không thể đặt lại mật khẩu của tài khoản quản trị ở đây."))
+    if reason == "reset":
+        # The code opens every stall of the vendor: only an organiser of all their markets
+        # may issue it.
+        area = area_of(actor)
+        outside = [
+            qr.stall.market.name
+            for qr in IssuedQR.objects.filter(application__merchant=merchant, revoked_at__isnull=True).select_related(
+                "stall__market"
+            )
+            if area is None
+            or not area.contains(province_code=qr.stall.market.province_code, commune_code=qr.stall.market.commune_code)
+        ]
+        if outside:
+            raise ValidationError(
+                _("Tiểu thương này còn có sạp ở %(markets)s, ngoài địa bàn của bạn. Hãy nhờ ban quản lý nơi đó.")
+                % {"markets": ", ".join(sorted(set(outside)))}
+            )
     code = "".join(secrets.choice("0123456789") for _ in range(CODE_DIGITS))
     expires = timezone.now() + settings.VENDOR_CODE_VALID
     with transaction.atomic():
@@ -112,14 +132,16 @@ def merchant_password_set(*, phone: str, code: str, password: str, client_ip: st
     typed = "".join(ch for ch in code or "" if ch.isdigit())  # "718 286" is 718286
     wrong = False
     with transaction.atomic():
-        merchant = Merchant.objects.select_for_update().filter(phone=phone_e164).first()
+        merchant = Merchant.objects.select_for_update().select_related("user").filter(phone=phone_e164).first()
         if (
             merchant is None
             or not merchant.password_code_hash
             or merchant.password_code_expires is None
             or merchant.password_code_expires <= timezone.now()
             or merchant.password_code_failures >= settings.VENDOR_CODE_MAX_FAILURES
+            or (merchant.user is not None and privileged(merchant.user))
         ):
+            check_password(typed, DUMMY_HASH)  # the same time as a real check: no phone is told apart
             raise _bad_code()
         if not check_password(typed, merchant.password_code_hash):
             # Counted and committed before the refusal: the limit holds whatever the address.
@@ -133,7 +155,13 @@ def merchant_password_set(*, phone: str, code: str, password: str, client_ip: st
             )
             wrong = True
         else:
-            user = merchant.user or get_user_model()(username=merchant.phone, first_name=merchant.name[:150])
+            user = merchant.user
+            if user is None:
+                if get_user_model().objects.filter(username=merchant.phone).exists():
+                    raise ValidationError(
+                        {"phone": [_("Số điện thoại này đã có một tài khoản khác. Hãy nhờ ban quản lý chợ.")]}
+                    )
+                user = get_user_model()(username=merchant.phone, first_name=merchant.name[:150])
             try:
                 validate_password(password, user)
             except ValidationError as exc:
@@ -194,27 +222,27 @@ def merchant_account_change_request(
         errors["account_number"] = [_("Sạp đang nhận tiền vào đúng tài khoản này.")]
     if errors:
         raise ValidationError(errors)
-    try:
-        with transaction.atomic():
-            application = application_create(
-                kind=Application.Kind.ACCOUNT_CHANGE,
-                merchant=merchant,
-                stall=stall,
-                bank_bin=str(bank_bin),
-                account_number=account,
-                is_card=is_card,
-                holder_name=holder,
-                applicant_name=merchant.name,
-                applicant_cccd=merchant.cccd,
-                consent_version=CONSENT_VERSION,
-                consent_at=timezone.now(),
-                submitted_by=actor,
-            )
-    except IntegrityError:
-        raise ValidationError(
-            _("Sạp này đã có một hồ sơ đang chờ duyệt. Hãy chờ ban quản lý chợ duyệt xong rồi gửi lại.")
-        ) from None
     with transaction.atomic():
+        try:
+            with transaction.atomic():  # a savepoint: the one-pending-per-stall constraint
+                application = application_create(
+                    kind=Application.Kind.ACCOUNT_CHANGE,
+                    merchant=merchant,
+                    stall=stall,
+                    bank_bin=str(bank_bin),
+                    account_number=account,
+                    is_card=is_card,
+                    holder_name=holder,
+                    applicant_name=merchant.name,
+                    applicant_cccd=merchant.cccd,
+                    consent_version=CONSENT_VERSION,
+                    consent_at=timezone.now(),
+                    submitted_by=actor,
+                )
+        except IntegrityError:
+            raise ValidationError(
+                _("Sạp này đã có một hồ sơ đang chờ duyệt. Hãy chờ ban quản lý chợ duyệt xong rồi gửi lại.")
+            ) from None
         merchant_event(
             merchant=merchant,
             application=application,
@@ -245,8 +273,20 @@ def merchant_account_change_request(
 
 
 def merchant_notice_send_on_commit(*, merchant: Merchant, application, kind: str, text: str) -> None:
-    """Queue a text to the vendor's phone once the transaction commits."""
+    """Queue a text to the vendor's phone once the transaction commits. With SMS off nothing
+    is queued (a code must not wait in the broker for nothing); the log says so."""
+    from core.sms import sms_enabled
+
     from ..tasks import merchant_notice_send_task
+
+    if not sms_enabled():
+        merchant_event(
+            merchant=merchant,
+            application=application,
+            action=MerchantEvent.Action.NOTICE_SENT,
+            detail=f"{kind}: sms off",
+        )
+        return
 
     request_id = f"choso-{kind}-{merchant.pk}-{secrets.token_hex(6)}"  # the same on every retry
     args = (merchant.pk, application.pk if application else None, kind, text, request_id)
@@ -258,13 +298,26 @@ def merchant_notice_send(
 ) -> bool:
     """Send one text to the vendor's phone and log it (the log names the kind, never the
     text: a code must not sit in the audit log). False when SMS is switched off."""
-    from core.sms import send_sms
+    from core.sms import SmsError, SmsTemporaryError, send_sms
 
     merchant = Merchant.objects.get(pk=merchant_id)
-    result = send_sms(to=merchant.phone, text=text, request_id=request_id)
-    MerchantEvent.objects.create(
+    application = Application.objects.filter(pk=application_id).first() if application_id else None
+    try:
+        result = send_sms(to=merchant.phone, text=text, request_id=request_id)
+    except SmsTemporaryError:
+        raise  # the task tries again
+    except SmsError as exc:  # refused for good: the log says so, and why
+        logger.error("sms %s refused: %s", request_id, exc)
+        merchant_event(
+            merchant=merchant,
+            application=application,
+            action=MerchantEvent.Action.NOTICE_SENT,
+            detail=f"{kind}: sms failed: {exc}",
+        )
+        return False
+    merchant_event(
         merchant=merchant,
-        application_id=application_id,
+        application=application,
         action=MerchantEvent.Action.NOTICE_SENT,
         detail=f"{kind}: {'sms' if result.sent else 'sms off'}",
     )

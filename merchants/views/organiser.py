@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from core.sms import sms_enabled
 from core.urls import absolute_url
 from market.areas import area_of
 from market.ratelimit import client_ip
@@ -24,6 +25,7 @@ from ..forms import (
     add_service_errors,
 )
 from ..models import Application, PlacardBatch
+from ..placards import mask_account
 from ..selectors import live_qrs, onboarding_by_agent
 from ..services import (
     ApprovalSlip,
@@ -63,6 +65,13 @@ class VendorPasswordResetView(PermissionRequiredMixin, View):
             )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
+            return redirect("merchants:application-detail", reference=reference)
+        if sms_enabled():  # texted to the vendor's phone; no person sees it
+            messages.success(
+                request,
+                _("Đã nhắn mã đặt mật khẩu mới đến số %(phone)s của %(name)s; mật khẩu cũ thôi dùng.")
+                % {"phone": mask_account(application.merchant.phone), "name": application.merchant.name},
+            )
             return redirect("merchants:application-detail", reference=reference)
         slip = ApprovalSlip(application=application, qr=qr, code=code, code_expires=expires)
         return TemplateResponse(request, "merchants/approval_slips.html", slips_context([slip]))
@@ -146,6 +155,12 @@ class ReviewView(PermissionRequiredMixin, TemplateView):
                 else _("Đã từ chối: %(refs)s.")
             )
             messages.success(request, text % {"refs": ", ".join(done)})
+        texted = [slip.application.reference for slip in slips if slip.texted]
+        if texted:
+            messages.info(
+                request,
+                _("Đã nhắn mã đặt mật khẩu đến điện thoại của tiểu thương: %(refs)s.") % {"refs": ", ".join(texted)},
+            )
         if any(slip.code for slip in slips):
             # The codes exist only in this answer: print the slips or write them down now.
             return TemplateResponse(

@@ -8,7 +8,7 @@ from django.contrib.auth import authenticate, login
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -18,7 +18,7 @@ from django.views.generic import FormView, TemplateView
 from market.grants import session_grant, session_has
 from market.money import format_vnd
 from market.phones import e164, parse_vn_phone
-from market.ratelimit import attempt_count, attempt_key, attempts_exhausted, client_ip
+from market.ratelimit import attempt_count, attempt_key, attempt_release, attempt_take, attempts_exhausted, client_ip
 
 from ..forms import (
     AccountChangeForm,
@@ -39,7 +39,6 @@ from ..services import (
     stall_for_application,
 )
 from .access import (
-    forbidden,
     is_agent,
     may_act_for,
     no_store,
@@ -123,14 +122,14 @@ class ApplicationLookupView(FormView):
         reference = form.cleaned_data["reference"]
         phone = typed_phone(form.cleaned_data["phone"])
         keys = [f"application-lookup-ref:{reference}", f"application-lookup-phone:{phone}"]
-        if any(attempts_exhausted(key, LOOKUP_LIMIT) for key in keys):
+        if not all([attempt_take(key, LOOKUP_LIMIT) for key in keys]):  # both counted, whatever happens
             form.add_error(None, _("Bạn đã thử quá nhiều lần. Hãy thử lại sau một giờ."))
             return self.render_to_response(self.get_context_data(form=form), status=429)
         if not Application.objects.filter(reference=reference, merchant__phone=phone).exists():
-            for key in keys:
-                attempt_count(key)
             form.add_error(None, _("Không tìm thấy hồ sơ với mã và số điện thoại này."))
             return self.form_invalid(form)
+        for key in keys:
+            attempt_release(key)  # only misses use up the limit
         session_grant(self.request, "applications", reference)
         return redirect("merchants:application-detail", reference=reference)
 
@@ -150,7 +149,8 @@ class ApplicationDetailView(TemplateView):
         user = self.request.user
         full = may_act_for(self.request, application)
         if not full and not session_has(self.request, "applications", application.reference):
-            raise forbidden()
+            # The same answer as for a reference that does not exist: no one learns which do.
+            raise Http404(_("Không tìm thấy hồ sơ."))
         qr = application.qrs.filter(revoked_at__isnull=True).first() if full else None
         show_full = full and user.has_perm("merchants.view_personal_data")
         if show_full:
@@ -261,15 +261,20 @@ class VendorHomeView(LoginRequiredMixin, TemplateView):
 
     def post(self, request):
         merchant = self.merchant()
+        stall_id = request.POST.get("stall", "")
+        if not stall_id.isdigit():
+            raise Http404(_("Không có sạp này."))
         stall = get_object_or_404(
-            Stall, pk=request.POST.get("stall"), qrs__application__merchant=merchant, qrs__revoked_at__isnull=True
+            Stall, pk=int(stall_id), qrs__application__merchant=merchant, qrs__revoked_at__isnull=True
         )
         form = AccountChangeForm(request.POST, prefix=f"s{stall.pk}")
         key = f"account-change-password:{request.user.pk}"
-        if attempts_exhausted(key, CHANGE_PASSWORD_LIMIT):
+        if not attempt_take(key, CHANGE_PASSWORD_LIMIT):
             form.add_error(None, _("Bạn đã nhập sai mật khẩu quá nhiều lần. Hãy thử lại sau một giờ."))
             return self.render_to_response(self.get_context_data(forms={stall.pk: form}), status=429)
-        if form.is_valid():
+        if not form.is_valid():
+            attempt_release(key)  # no password was checked
+        else:
             try:
                 application = merchant_account_change_request(
                     merchant=merchant,
@@ -282,10 +287,11 @@ class VendorHomeView(LoginRequiredMixin, TemplateView):
                     },
                 )
             except ValidationError as exc:
-                if "password" in getattr(exc, "error_dict", {}):
-                    attempt_count(key)
+                if "password" not in getattr(exc, "error_dict", {}):
+                    attempt_release(key)  # only wrong passwords use up the limit
                 add_service_errors(form, exc)
             else:
+                attempt_release(key)
                 messages.success(
                     request,
                     _(

@@ -39,7 +39,7 @@ def test_vendor_applies_without_an_account_and_sees_the_reference_and_status(cli
     # The sending session sees the status only: no account, not even masked, and no name.
     assert "0011001234567" not in html and "4567" not in html and "Lò Thị Hoa" not in html
     # Another browser cannot read it.
-    assert type(client)().get(response["Location"]).status_code == 403
+    assert type(client)().get(response["Location"]).status_code == 404  # as for a reference that does not exist
 
 
 @pytest.mark.parametrize(
@@ -270,7 +270,7 @@ def test_organisers_see_and_review_only_their_own_area(client):
     response = client.post(reverse("merchants:review"), {"applications": [a.pk for a in foreign], "action": "approve"})
     assert response.status_code == 400 and not IssuedQR.objects.exists()
     detail = reverse("merchants:application-detail", kwargs={"reference": foreign.first().reference})
-    assert client.get(detail).status_code == 403
+    assert client.get(detail).status_code == 404
     assert client.post(reverse("merchants:placard-batch-create", kwargs={"slug": "cho-ha-noi"})).status_code == 404
     # A province official sees both communes of the province, still not Hà Nội.
     province_official = type(client)()

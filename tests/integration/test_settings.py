@@ -34,6 +34,7 @@ def test_check_deploy_passes_with_production_settings():
         DATABASE_URL="sqlite:///:memory:",
         ALLOWED_HOSTS="choso.example.org",
         SITE_URL="https://choso.example.org",
+        REDIS_URL="redis://127.0.0.1:6379/9",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
@@ -53,6 +54,7 @@ def test_oscar_cookies_are_secure_in_production():
         DATABASE_URL="sqlite:///:memory:",
         ALLOWED_HOSTS="choso.example.org",
         SITE_URL="https://choso.example.org",
+        REDIS_URL="redis://127.0.0.1:6379/9",
     )
     assert (
         s.OSCAR_BASKET_COOKIE_SECURE,

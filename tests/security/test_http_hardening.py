@@ -268,3 +268,43 @@ def test_load_demo_runs_under_production_settings_only_with_the_flag(settings, m
     call_command("load_demo", "--allow-production", stdout=StringIO())
     assert loaded == [True]
     assert LoadDemo().create_parser("manage.py", "load_demo").parse_args([]).allow_production is False
+
+
+@pytest.mark.parametrize(
+    "url", ["/orders/%00/", "/orders/%00/status.json", "/stalls/applications/%00/", "/stalls/apply/?market=%00"]
+)
+def test_a_nul_character_in_a_link_is_a_400_not_a_500(client, url):
+    assert client.get(url).status_code == 400
+
+
+def test_an_absurdly_deep_signed_webhook_body_is_a_400_not_a_500(client, settings):
+    from payments.bank_feeds import sign
+
+    body = b"[" * 100_000
+    response = client.post(
+        "/payments/webhooks/bank/generic/",
+        data=body,
+        content_type="application/json",
+        HTTP_X_SIGNATURE=sign(body, settings.BANK_WEBHOOK_SECRET),
+    )
+    assert response.status_code == 400
+
+
+def test_production_email_backend_from_the_environment_is_kept():
+    from tests.settings_loader import load_settings
+
+    s = load_settings(
+        "market.settings.production",
+        SECRET_KEY="x" * 50,
+        DATABASE_URL="sqlite:///:memory:",
+        ALLOWED_HOSTS="choso.example.org",
+        REDIS_URL="redis://127.0.0.1:6379/9",
+        SITE_URL="https://choso.example.org",
+        EMAIL_BACKEND="django.core.mail.backends.console.EmailBackend",
+        EMAIL_URL="smtp://mail.example.org:587",
+    )
+    assert (s.EMAIL_BACKEND, s.EMAIL_HOST, s.EMAIL_PORT) == (
+        "django.core.mail.backends.console.EmailBackend",
+        "mail.example.org",
+        587,
+    )

@@ -111,7 +111,12 @@ def test_order_email_links_to_site_url(client, site_url, django_capture_on_commi
     assert links(buyer) == [f"{SITE_URL}/orders/?number={number}"]
 
 
-PRODUCTION_ENV = {"SECRET_KEY": "x" * 50, "DATABASE_URL": "sqlite:///:memory:", "ALLOWED_HOSTS": "choso.example.org"}
+PRODUCTION_ENV = {
+    "SECRET_KEY": "x" * 50,
+    "DATABASE_URL": "sqlite:///:memory:",
+    "ALLOWED_HOSTS": "choso.example.org",
+    "REDIS_URL": "redis://127.0.0.1:6379/9",
+}
 
 
 def test_production_refuses_to_start_without_site_url():

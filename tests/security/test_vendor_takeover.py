@@ -14,7 +14,7 @@ from django.urls import reverse
 from core import sms
 from market.models import OrganiserArea
 from merchants.models import Application, IssuedQR, Merchant, MerchantEvent, PlacardPrint
-from tests.factories import UserFactory, market, vendor_with_qr
+from tests.factories import VENDOR_FORM, UserFactory, market, vendor_with_qr
 
 pytestmark = pytest.mark.django_db
 
@@ -137,36 +137,122 @@ def test_an_unknown_phone_and_a_wrong_code_get_the_same_answer(client, victim):
     assert message in unknown.content.decode() and message in known.content.decode()
 
 
-def test_the_code_reaches_the_vendor_out_of_band_only(client, django_capture_on_commit_callbacks):
+def _apply_and_approve(client, django_capture_on_commit_callbacks, phone="0912 345 678"):
     m = market()
-    client.post(
-        reverse("merchants:apply"),
-        {
-            "name": "Lò Thị Hoa",
-            "phone": "0912 345 678",
-            "market": m.pk,
-            "stall_code": "B12",
-            "bank_bin": "970436",
-            "account_number": "0011001234567",
-            "holder_name": "Lo Thi Hoa",
-            "consent": "on",
-        },
-    )
+    client.post(reverse("merchants:apply"), {**VENDOR_FORM, "phone": phone, "market": m.pk})
     boss = type(client)()
     boss.force_login(organiser())
     with django_capture_on_commit_callbacks(execute=True):
         slip = boss.post(
             reverse("merchants:review"), {"applications": [Application.objects.get().pk], "action": "approve"}
         )
+    return slip
+
+
+def test_with_sms_off_the_code_is_on_the_slip_only(client, django_capture_on_commit_callbacks):
+    slip = _apply_and_approve(client, django_capture_on_commit_callbacks)
     code = "".join(re.search(r'class="slip-code">(\d{3}) (\d{3})<', slip.content.decode()).groups())
     assert slip["Cache-Control"] == NO_STORE
-    # Texted to the vendor's phone; never in the audit log, never on the sender's pages.
-    assert [(m.to, code in m.text) for m in sms.outbox] == [("+84912345678", True)]
+    assert sms.outbox == []  # nothing queued: a code does not wait in the broker for nothing
     assert not MerchantEvent.objects.filter(detail__contains=code).exists()
     status = client.get(
         reverse("merchants:application-detail", kwargs={"reference": Application.objects.get().reference})
     )
     assert code not in status.content.decode()
+
+
+def test_with_sms_on_the_code_goes_to_the_phone_and_no_person_sees_it(
+    client, settings, django_capture_on_commit_callbacks
+):
+    settings.SMS_BACKEND = "core.sms.LocmemBackend"
+    answer = _apply_and_approve(client, django_capture_on_commit_callbacks)
+    assert answer.status_code == 302  # no slip to print: the organiser never sees the code
+    [text] = sms.outbox
+    code = re.search(r"là (\d{6})", text.text).group(1)
+    assert text.to == "+84912345678" and "http://127.0.0.1:8000/stalls/password/" in text.text
+    page = type(client)()
+    page.force_login(Application.objects.get().reviewed_by)
+    assert code not in page.get(answer["Location"]).content.decode()
+    assert not MerchantEvent.objects.filter(detail__contains=code).exists()
+    assert list(MerchantEvent.objects.filter(action="notice-sent").values_list("detail", flat=True)) == ["code: sms"]
+
+
+def test_a_second_applicant_with_a_pending_vendors_phone_is_flagged_and_gets_no_code(
+    client, django_capture_on_commit_callbacks
+):
+    # The vendor's own first application waits; someone else applies with the same phone.
+    m = market()
+    client.post(reverse("merchants:apply"), {**VENDOR_FORM, "market": m.pk})
+    other = type(client)()
+    other.post(reverse("merchants:apply"), {**VENDOR_FORM, "market": m.pk, "stall_code": "Z9", "name": "Kẻ Khác"})
+    own, claim = Application.objects.order_by("pk")
+    assert (own.phone_known, claim.phone_known) == (False, True)
+    boss = type(client)()
+    boss.force_login(organiser())
+    # Both approved in one batch (the claim after a call): one code for the vendor, on one slip each.
+    slips = boss.post(
+        reverse("merchants:review"),
+        {"applications": [own.pk, claim.pk], "verified": [claim.pk], "action": "approve"},
+    ).content.decode()
+    codes = re.findall(r'class="slip-code">(\d{3}) (\d{3})<', slips)
+    assert len(codes) == 2 and codes[0] == codes[1]
+    # The vendor keeps their name whatever the claim said.
+    assert Merchant.objects.get().name == "Lò Thị Hoa"
+
+
+def test_an_established_vendor_gets_no_new_code_by_another_approval(client, victim):
+    from merchants.services import applications_approve, merchant_password_code_issue
+
+    code, _expires = merchant_password_code_issue(merchant=victim.merchant, actor=organiser(), reason="approval")
+    second = vendor_with_qr(victim.stall.market, code="B06", phone=VICTIM_PHONE, approve=False)
+    slips, errors = applications_approve(applications=[second], reviewer=organiser(), verified_ids={second.pk})
+    assert errors == [] and slips[0].code == ""
+    # The vendor's first code still works.
+    client.post(
+        reverse("merchants:vendor-password"), {"phone": VICTIM_PHONE, "code": code, "password": "rau-sach-2025"}
+    )
+    assert Merchant.objects.get().user is not None
+
+
+def test_an_organiser_cannot_issue_a_code_for_a_vendor_with_a_stall_outside_their_area(client, victim):
+    hanoi = market(slug="cho-ha-noi", name="Chợ Hà Nội")
+    hanoi.province_code, hanoi.commune_code = 1, 4
+    hanoi.save()
+    from merchants.services import application_approve
+
+    second = vendor_with_qr(hanoi, code="H1", phone=VICTIM_PHONE, approve=False)
+    application_approve(application=second, reviewer=UserFactory(), phone_verified=True)
+    boss = type(client)()
+    boss.force_login(organiser())  # Sơn La only
+    reset = reverse("merchants:vendor-password-reset", kwargs={"reference": victim.reference})
+    answer = boss.post(reset, {"confirm": "yes"}, follow=True).content.decode()
+    assert "ngoài địa bàn của bạn" in answer and "slip-code" not in answer
+    assert Merchant.objects.get().password_code_hash == ""
+
+
+def test_no_code_ever_opens_a_login_that_is_more_than_a_vendors(client, victim):
+    from django.contrib.auth.models import Group
+
+    from merchants.services import merchant_password_code_issue
+
+    agent_login = UserFactory(username="+84900000002")
+    agent_login.groups.add(Group.objects.get_or_create(name="Tổ công nghệ số")[0])
+    merchant = Merchant.objects.get()
+    merchant.user = agent_login
+    merchant.save()
+    boss = type(client)()
+    boss.force_login(organiser())
+    reset = reverse("merchants:vendor-password-reset", kwargs={"reference": victim.reference})
+    answer = boss.post(reset, {"confirm": "yes"}, follow=True).content.decode()
+    assert "tài khoản quản trị" in answer and "slip-code" not in answer
+    with pytest.raises(Exception):  # noqa: B017 - the service refuses too
+        merchant_password_code_issue(merchant=merchant, actor=organiser(), reason="reset")
+
+
+def test_an_application_page_answers_the_same_whether_or_not_the_reference_exists(client, victim):
+    existing = client.get(reverse("merchants:application-detail", kwargs={"reference": victim.reference}))
+    missing = client.get(reverse("merchants:application-detail", kwargs={"reference": "HS00000000"}))
+    assert existing.status_code == missing.status_code == 404
 
 
 def test_an_anonymous_application_never_rewrites_a_known_vendor(client, victim):
@@ -249,8 +335,14 @@ def test_an_account_change_needs_the_password_again(client, logged_in_vendor):
 
 
 def test_an_account_change_goes_to_review_and_the_old_qr_stays_live(
-    client, logged_in_vendor, django_capture_on_commit_callbacks
+    client, settings, logged_in_vendor, django_capture_on_commit_callbacks, mailoutbox
 ):
+    settings.SMS_BACKEND = "core.sms.LocmemBackend"
+    area_boss, elsewhere = organiser(), UserFactory(email="hanoi@cho.vn")
+    area_boss.email = "sonla@cho.vn"
+    area_boss.save()
+    elsewhere.user_permissions.add(Permission.objects.get(codename="review_application"))
+    OrganiserArea.objects.create(user=elsewhere, province_code=1)
     stall = logged_in_vendor.stall
     live = IssuedQR.objects.get(stall=stall, revoked_at=None)
     with django_capture_on_commit_callbacks(execute=True):
@@ -262,6 +354,9 @@ def test_an_account_change_goes_to_review_and_the_old_qr_stays_live(
     assert list(IssuedQR.objects.filter(stall=stall, revoked_at=None)) == [live]
     # The vendor's phone is told, and so is the money page.
     assert [m.to for m in sms.outbox] == ["+84900000002"] and "6666" in sms.outbox[0].text
+    # The area's organisers are emailed; another province's are not.
+    [email] = mailoutbox
+    assert "sonla@cho.vn" in email.to and "hanoi@cho.vn" not in email.to
     money = client.get(reverse("merchants:money", kwargs={"pk": live.pk})).content.decode()
     assert "Có yêu cầu đổi tài khoản nhận tiền" in money
     # A second request while one waits is refused.
@@ -280,6 +375,7 @@ def test_an_account_change_goes_to_review_and_the_old_qr_stays_live(
         "application-submitted",
         "application-approved",
         "code-issued",
+        "notice-sent",  # the code: SMS was off then, logged as such
         "password-set",
         "account-change-requested",
         "notice-sent",
@@ -333,3 +429,42 @@ def test_reset_codes_behind_one_proxy_with_a_forged_first_hop_still_die_after_fi
     # Every failure was logged against the address the proxy saw, not the forged one.
     ips = set(MerchantEvent.objects.filter(action="code-failed").values_list("client_ip", flat=True))
     assert ips == {"192.0.2.7"}
+
+
+def test_another_vendor_or_the_agent_cannot_reach_a_vendors_money_or_account(client, logged_in_vendor):
+    qr = IssuedQR.objects.get(stall=logged_in_vendor.stall)
+    agent = type(client)()
+    agent.force_login(logged_in_vendor.submitted_by)
+    assert agent.get(reverse("merchants:money", kwargs={"pk": qr.pk})).status_code == 403
+    assert agent.get(reverse("merchants:money-json", kwargs={"pk": qr.pk})).status_code == 403
+    other_vendor = vendor_with_qr(market(), code="C1", phone="0911 111 111")
+    rival = UserFactory()
+    rival.set_password("doi-thu-2025")
+    rival.save()
+    Merchant.objects.filter(pk=other_vendor.merchant_id).update(user=rival)
+    intruder = type(client)()
+    intruder.force_login(rival)
+    assert intruder.get(reverse("merchants:money", kwargs={"pk": qr.pk})).status_code == 403
+    stolen = change_form(logged_in_vendor.stall, password="doi-thu-2025")
+    assert intruder.post(reverse("merchants:vendor-home"), stolen).status_code == 404
+    assert intruder.post(reverse("merchants:vendor-home"), {**stolen, "stall": "abc"}).status_code == 404
+    assert not Application.objects.filter(kind="account-change").exists()
+
+
+def test_a_burst_of_lookups_at_once_gets_no_more_than_the_limit():
+    import threading
+
+    from market.ratelimit import attempt_take
+
+    results, start = [], threading.Barrier(20)
+
+    def knock():
+        start.wait()
+        results.append(attempt_take("burst-test:HS12345678", 10))
+
+    threads = [threading.Thread(target=knock) for _ in range(20)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results) == [False] * 10 + [True] * 10
