@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from market.phones import e164, parse_vn_phone
 from market.stats.tasks import market_facts_refresh
@@ -217,7 +218,7 @@ def application_approve(
 
     For an account change, the new QR replaces the live one only now. A flagged application
     (``phone_known``) needs ``phone_verified``: the organiser called the vendor."""
-    from .vendors import merchant_event, merchant_notice_send_on_commit
+    from .vendors import merchant_event, merchant_notice_send_on_commit, vietnamese
 
     with transaction.atomic():
         locked = Application.objects.select_for_update().select_related("merchant").get(pk=application.pk)
@@ -257,10 +258,13 @@ def application_approve(
                 merchant=merchant,
                 application=locked,
                 kind="account-change-approved",
-                text=_(
-                    "Chợ Số: sạp %(code)s đã đổi sang tài khoản …%(last4)s. Mã QR cũ đã bị thu hồi; hãy in bảng QR mới."
-                )
-                % {"code": locked.stall.code, "last4": locked.account_number[-4:]},
+                text=vietnamese(
+                    gettext_noop(
+                        "Chợ Số: sạp %(code)s đã đổi sang tài khoản …%(last4)s. Mã QR cũ đã bị thu hồi; hãy in bảng "
+                        "QR mới."
+                    ),
+                    {"code": locked.stall.code, "last4": locked.account_number[-4:]},
+                ),
             )
         return qr
 

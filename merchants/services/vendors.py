@@ -23,8 +23,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from core.urls import absolute_url
 from market.areas import area_of
@@ -36,6 +37,13 @@ from .applications import CONSENT_VERSION, application_create, bank_account_clea
 logger = logging.getLogger(__name__)
 CODE_DIGITS = 6
 DUMMY_HASH = make_password("not-a-code")
+
+
+def vietnamese(message: str, values: dict) -> str:
+    """A text for the vendor's phone: in Vietnamese, whatever language the sender's page is in
+    (mark ``message`` with ``gettext_noop``)."""
+    with translation.override("vi"):
+        return _(message) % values
 
 
 def merchant_event(
@@ -69,8 +77,9 @@ def merchant_password_code_issue(
     """A new one-time code for the vendor to set a password with; any earlier code dies.
 
     For ``reason="reset"`` (the vendor forgot), the current password stops working at once.
-    Returns (code, expiry): show the code once to the organiser who hands it over; only its
-    hash is stored. Where SMS is configured the vendor's phone gets it too."""
+    Returns (code, expiry); only its hash is stored. Where SMS sends, the vendor's phone gets
+    it and no one else should see it; where it does not, the organiser is shown it once, on
+    the slip they hand over."""
     user = merchant.user
     if user is not None and privileged(user):
         raise ValidationError(_("Không thể đặt lại mật khẩu của tài khoản quản trị ở đây."))
@@ -94,6 +103,7 @@ def merchant_password_code_issue(
     code = "".join(secrets.choice("0123456789") for _ in range(CODE_DIGITS))
     expires = timezone.now() + settings.VENDOR_CODE_VALID
     with transaction.atomic():
+        Merchant.objects.select_for_update().filter(pk=merchant.pk).first()  # one code at a time
         if reason == "reset" and user is not None and user.has_usable_password():
             user.set_unusable_password()
             user.save(update_fields=["password"])
@@ -108,15 +118,17 @@ def merchant_password_code_issue(
             merchant=merchant,
             application=None,
             kind="code",
-            text=_(
-                "Chợ Số: mã đặt mật khẩu của bạn là %(code)s, dùng đến %(until)s. Mở %(url)s, nhập số điện thoại "
-                "và mã này. Không đưa mã cho ai."
-            )
-            % {
-                "code": code,
-                "until": formats.date_format(timezone.localtime(expires), "d/m/Y"),
-                "url": absolute_url(reverse("merchants:vendor-password")),
-            },
+            text=vietnamese(
+                gettext_noop(
+                    "Chợ Số: mã đặt mật khẩu của bạn là %(code)s, dùng đến %(until)s. Mở %(url)s, nhập số điện "
+                    "thoại và mã này. Không đưa mã cho ai."
+                ),
+                {
+                    "code": code,
+                    "until": formats.date_format(timezone.localtime(expires), "d/m/Y"),
+                    "url": absolute_url(reverse("merchants:vendor-password")),
+                },
+            ),
         )
     return code, expires
 
@@ -255,15 +267,17 @@ def merchant_account_change_request(
             merchant=merchant,
             application=application,
             kind="account-change-requested",
-            text=_(
-                "Chợ Số: lúc %(time)s có yêu cầu đổi tài khoản nhận tiền của sạp %(code)s sang tài khoản "
-                "…%(last4)s. Nếu không phải bạn, hãy báo ngay ban quản lý chợ."
-            )
-            % {
-                "time": formats.date_format(timezone.localtime(application.created_at), "H:i d/m/Y"),
-                "code": stall.code,
-                "last4": account[-4:],
-            },
+            text=vietnamese(
+                gettext_noop(
+                    "Chợ Số: lúc %(time)s có yêu cầu đổi tài khoản nhận tiền của sạp %(code)s sang tài khoản "
+                    "…%(last4)s. Nếu không phải bạn, hãy báo ngay ban quản lý chợ."
+                ),
+                {
+                    "time": formats.date_format(timezone.localtime(application.created_at), "H:i d/m/Y"),
+                    "code": stall.code,
+                    "last4": account[-4:],
+                },
+            ),
         )
         from ..tasks import organisers_notify_account_change_task
 

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
@@ -29,7 +29,7 @@ from ..forms import (
     add_service_errors,
 )
 from ..models import Application, IssuedQR, Market, Merchant, PersonalDataAccess, Stall, StallPayment
-from ..placards import placards_pdf
+from ..placards import mask_account, placards_pdf
 from ..selectors import pending_account_changes
 from ..services import (
     application_submit,
@@ -315,14 +315,11 @@ class MoneyReceivedView(TemplateView):
     def get_context_data(self, **kwargs):
         qr = stall_qr_for(self.request, self.kwargs["pk"], money=True)
         payments = list(StallPayment.objects.filter(stall=qr.stall).order_by("-pk")[:10])
-        pending = Application.objects.filter(
-            stall=qr.stall, kind=Application.Kind.ACCOUNT_CHANGE, status=Application.Status.SUBMITTED
-        ).first()
         return super().get_context_data(
             qr=qr,
             payments=payments,
             last_id=payments[0].pk if payments else 0,
-            pending_change=pending,
+            pending_change=pending_change_notice(qr.stall),
             **kwargs,
         )
 
@@ -349,9 +346,27 @@ class MoneyReceivedJsonView(View):
                         "time": timezone.localtime(p.received_at).strftime("%H:%M"),
                     }
                     for p in rows
-                ]
+                ],
+                # The page left open all day learns of a change request without a reload.
+                "pending_change": pending_change_notice(qr.stall),
             }
         )
+
+
+def pending_change_notice(stall) -> str:
+    """What "Nhận tiền" says while someone asks to change the stall's payout account ("" if no one)."""
+    pending = Application.objects.filter(
+        stall=stall, kind=Application.Kind.ACCOUNT_CHANGE, status=Application.Status.SUBMITTED
+    ).first()
+    if pending is None:
+        return ""
+    return _(
+        "Có yêu cầu đổi tài khoản nhận tiền của sạp này sang %(account)s (gửi lúc %(when)s), đang chờ ban quản lý chợ "
+        "duyệt. Nếu không phải bạn gửi, hãy báo ngay ban quản lý chợ."
+    ) % {
+        "account": mask_account(pending.account_number),
+        "when": formats.date_format(timezone.localtime(pending.created_at), "H:i d/m/Y"),
+    }
 
 
 @no_store

@@ -50,6 +50,11 @@
       .then(function (r) { return r.ok ? r.json() : { payments: [] }; })
       .then(function (data) {
         data.payments.forEach(function (p) { after = Math.max(after, p.id); announce(p); });
+        var pending = document.getElementById("money-pending");
+        if (pending && typeof data.pending_change === "string") {
+          pending.textContent = data.pending_change;
+          pending.hidden = !data.pending_change;
+        }
       })
       .catch(function () {})
       .then(function () {

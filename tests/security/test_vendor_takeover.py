@@ -142,6 +142,7 @@ def _apply_and_approve(client, django_capture_on_commit_callbacks, phone="0912 3
     client.post(reverse("merchants:apply"), {**VENDOR_FORM, "phone": phone, "market": m.pk})
     boss = type(client)()
     boss.force_login(organiser())
+    boss.cookies["django_language"] = "en"  # the organiser reads English; the vendor's text stays Vietnamese
     with django_capture_on_commit_callbacks(execute=True):
         slip = boss.post(
             reverse("merchants:review"), {"applications": [Application.objects.get().pk], "action": "approve"}
@@ -168,7 +169,7 @@ def test_with_sms_on_the_code_goes_to_the_phone_and_no_person_sees_it(
     answer = _apply_and_approve(client, django_capture_on_commit_callbacks)
     assert answer.status_code == 302  # no slip to print: the organiser never sees the code
     [text] = sms.outbox
-    code = re.search(r"là (\d{6})", text.text).group(1)
+    code = re.search(r"mã đặt mật khẩu của bạn là (\d{6})", text.text).group(1)
     assert text.to == "+84912345678" and "http://127.0.0.1:8000/stalls/password/" in text.text
     page = type(client)()
     page.force_login(Application.objects.get().reviewed_by)
@@ -359,6 +360,9 @@ def test_an_account_change_goes_to_review_and_the_old_qr_stays_live(
     assert "sonla@cho.vn" in email.to and "hanoi@cho.vn" not in email.to
     money = client.get(reverse("merchants:money", kwargs={"pk": live.pk})).content.decode()
     assert "Có yêu cầu đổi tài khoản nhận tiền" in money
+    # The page left open learns of it too, on its next poll.
+    feed = client.get(reverse("merchants:money-json", kwargs={"pk": live.pk})).json()
+    assert feed["pending_change"].startswith("Có yêu cầu đổi tài khoản nhận tiền của sạp này sang •••• 6666")
     # A second request while one waits is refused.
     again = client.post(reverse("merchants:vendor-home"), change_form(stall, account_number="7777777777"))
     assert again.status_code == 400 and Application.objects.filter(kind="account-change").count() == 1
