@@ -144,7 +144,9 @@ def merchant_password_set(*, phone: str, code: str, password: str, client_ip: st
     typed = "".join(ch for ch in code or "" if ch.isdigit())  # "718 286" is 718286
     wrong = False
     with transaction.atomic():
-        merchant = Merchant.objects.select_for_update(of=("self",)).select_related("user").filter(phone=phone_e164).first()
+        merchant = (
+            Merchant.objects.select_for_update(of=("self",)).select_related("user").filter(phone=phone_e164).first()
+        )
         if (
             merchant is None
             or not merchant.password_code_hash

@@ -178,10 +178,11 @@ class VendorPasswordView(FormView):
 
     template_name = "merchants/vendor_password.html"
     form_class = VendorPasswordForm
-    extra_context = {
-        "code_days": settings.VENDOR_CODE_VALID.days,
-        "code_tries": settings.VENDOR_CODE_MAX_FAILURES,
-    }
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            code_days=settings.VENDOR_CODE_VALID.days, code_tries=settings.VENDOR_CODE_MAX_FAILURES, **kwargs
+        )
 
     def form_valid(self, form):
         try:
