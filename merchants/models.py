@@ -279,6 +279,27 @@ class MerchantEvent(models.Model):
     def __str__(self):
         return f"{self.merchant_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
 
+    def detail_display(self) -> str:
+        """The detail in words for the organiser's page; the stored tokens stay stable for
+        whoever reads the log later (a reject reason or account tail shows as written)."""
+        words = {
+            "phone-known": _("số điện thoại đã có tiểu thương"),
+            "phone-verified": _("đã gọi xác minh"),
+            "approval": _("khi duyệt hồ sơ"),
+            "reset": _("cấp lại"),
+            "code": _("mã đặt mật khẩu"),
+            "account-change-requested": _("yêu cầu đổi tài khoản"),
+            "account-change-approved": _("đã duyệt đổi tài khoản"),
+            "sms": _("đã nhắn tin"),
+            "sms off": _("không nhắn (tin nhắn đang tắt)"),
+        }
+        head, sep, rest = self.detail.partition(": ")
+        if sep and head in words:
+            status, _sep, reason = rest.partition(": ")
+            shown = words.get(status, _("nhắn tin lỗi") if status == "sms failed" else status)
+            return f"{words[head]}: {shown}" + (f" ({reason})" if reason else "")
+        return str(words.get(self.detail, self.detail))
+
 
 class PlacardBatch(models.Model):
     """A whole market's placards, rendered by a Celery task that reports its progress."""
