@@ -1,15 +1,30 @@
+import dataclasses
+import io
 import json
-import subprocess
-import sys
-from pathlib import Path
+from contextlib import redirect_stderr, redirect_stdout
 
-ROOT = Path(__file__).resolve().parents[2]
+from django.core.management import load_command_class
 
 
-def run(*args):
-    return subprocess.run(
-        [sys.executable, "manage.py", "vietqr", *args], cwd=ROOT, capture_output=True, text=True, timeout=120
-    )
+@dataclasses.dataclass
+class Result:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run(*args) -> Result:
+    """``manage.py vietqr …`` in this process: the same argv parsing, output streams and exit
+    status as the command line (``run_from_argv`` prints a CommandError and exits with its
+    code), without starting an interpreter."""
+    out, err = io.StringIO(), io.StringIO()
+    code = 0
+    with redirect_stdout(out), redirect_stderr(err):
+        try:
+            load_command_class("payments", "vietqr").run_from_argv(["manage.py", "vietqr", *args])
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else 1
+    return Result(code, out.getvalue(), err.getvalue())
 
 
 def test_build_prints_one_line_and_parse_reads_it_back():
