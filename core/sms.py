@@ -22,6 +22,7 @@ import sys
 import unicodedata
 import urllib.error
 import urllib.request
+from typing import Protocol
 
 from django.conf import settings
 from django.utils.module_loading import import_string
@@ -64,30 +65,31 @@ def national_number(e164: str) -> str:
     return "0" + e164[3:] if e164.startswith("+84") else e164
 
 
-class BaseBackend:
-    def send(self, *, to: str, text: str, request_id: str) -> SmsResult:
-        raise NotImplementedError
+class BaseBackend(Protocol):
+    """What a backend is: one method. Backends need not inherit from this."""
+
+    def send(self, *, to: str, text: str, request_id: str) -> SmsResult: ...
 
 
-class ConsoleBackend(BaseBackend):
+class ConsoleBackend:
     def send(self, *, to, text, request_id):
         sys.stdout.write(f"SMS to {to} [{request_id}]: {text}\n")
         sys.stdout.flush()
         return SmsResult(sent=True, provider_id=f"console-{request_id}")
 
 
-class LocmemBackend(BaseBackend):
+class LocmemBackend:
     def send(self, *, to, text, request_id):
         outbox.append(SmsMessage(to=to, text=text, request_id=request_id))
         return SmsResult(sent=True, provider_id=f"locmem-{len(outbox)}")
 
 
-class DisabledBackend(BaseBackend):
+class DisabledBackend:
     def send(self, *, to, text, request_id):
         return SmsResult(sent=False)
 
 
-class EsmsBackend(BaseBackend):
+class EsmsBackend:
     """eSMS.vn, ``SendMultipleMessage_V4_post_json`` with SmsType 2 (customer care through a
     registered brandname). ``CodeResult`` "100" is accepted; "124" means eSMS already has a
     message with this ``RequestId`` (a retry of one that went through), also a success.

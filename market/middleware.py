@@ -6,6 +6,12 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
 
+def visitor_language(request) -> str:
+    """Vietnamese unless the visitor picked a language with the switch (its cookie)."""
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    return chosen if chosen in {code for code, _name in settings.LANGUAGES} else settings.LANGUAGE_CODE
+
+
 class VietnameseFirstLocaleMiddleware:
     """Vietnamese unless the visitor picked English with the language switch.
 
@@ -16,11 +22,9 @@ class VietnameseFirstLocaleMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.supported = {code for code, _name in settings.LANGUAGES}
 
     def __call__(self, request):
-        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-        language = chosen if chosen in self.supported else settings.LANGUAGE_CODE
+        language = visitor_language(request)
         translation.activate(language)
         request.LANGUAGE_CODE = language
         response = self.get_response(request)
@@ -46,12 +50,13 @@ class RequestBodyLimitMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.supported = {code for code, _name in settings.LANGUAGES}
 
     def __call__(self, request):
         if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", ""):
             # Never in a real link, and PostgreSQL refuses it in text: a 400, not a 500 later.
-            return HttpResponse("Bad request", status=400, content_type="text/plain; charset=utf-8")
+            with translation.override(visitor_language(request)):
+                message = _("Đường dẫn không hợp lệ.")
+            return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
         limit = settings.MAX_REQUEST_BYTES
         declared = request.META.get("CONTENT_LENGTH")
         if declared:
@@ -60,19 +65,14 @@ class RequestBodyLimitMiddleware:
             except ValueError:
                 too_big = False  # Django reads an unreadable length as 0: nothing is read.
             if too_big:
-                with self.visitor_language(request):
+                with translation.override(visitor_language(request)):
                     message = _("Yêu cầu quá lớn: tối đa %(max)d MB.") % {"max": limit // 1_048_576}
                 return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
         elif "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower():
-            with self.visitor_language(request):
+            with translation.override(visitor_language(request)):
                 message = _("Yêu cầu cần ghi rõ độ dài (Content-Length).")
             return HttpResponse(message, status=411, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
-
-    def visitor_language(self, request):
-        # This runs before the locale middleware: read the visitor's choice the same way.
-        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-        return translation.override(chosen if chosen in self.supported else settings.LANGUAGE_CODE)
 
 
 class AreaContentSecurityPolicyMiddleware(CSPMiddleware):

@@ -18,6 +18,12 @@ OPEN_VIEWS = {
 }
 
 
+# Set once a login's session is found to need no code (most users: buyers, vendors,
+# cooperative staff), so the answer costs no query per page. A login made after codes are
+# turned on, or made required, starts a new session and is asked afresh.
+NO_STEP_KEY = "two_factor_not_needed"
+
+
 class TwoFactorMiddleware:
     """Send a signed-in user whose session has not entered a code to the code page: anyone
     with a confirmed device, and (with ``OTP_REQUIRED_FOR_STAFF``) staff and organisers
@@ -37,8 +43,11 @@ class TwoFactorMiddleware:
             return None
         if request.resolver_match.view_name in OPEN_VIEWS:
             return None
+        if request.session.get(NO_STEP_KEY) == user.pk:
+            return None  # asked once for this login: no query on every page
         step = two_factor_step(user=user)
         if step is None:
+            request.session[NO_STEP_KEY] = user.pk
             return None
         page = reverse("accounts:two-factor-verify" if step == "verify" else "accounts:two-factor-setup")
         return redirect(f"{page}?{urlencode({'next': request.get_full_path()})}")

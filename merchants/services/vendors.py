@@ -12,6 +12,7 @@
 """
 
 import datetime
+import functools
 import logging
 import secrets
 
@@ -36,7 +37,13 @@ from .applications import CONSENT_VERSION, application_create, bank_account_clea
 
 logger = logging.getLogger(__name__)
 CODE_DIGITS = 6
-DUMMY_HASH = make_password("not-a-code")
+
+
+@functools.cache
+def dummy_hash() -> str:
+    """A hash to check against when there is no code, so both answers take the same time.
+    Made on first use: PBKDF2 is slow on purpose, and start-up should not pay for it."""
+    return make_password("not-a-code")
 
 
 def vietnamese(message: str, values: dict) -> str:
@@ -155,7 +162,7 @@ def merchant_password_set(*, phone: str, code: str, password: str, client_ip: st
             or merchant.password_code_failures >= settings.VENDOR_CODE_MAX_FAILURES
             or (merchant.user is not None and privileged(merchant.user))
         ):
-            check_password(typed, DUMMY_HASH)  # the same time as a real check: no phone is told apart
+            check_password(typed, dummy_hash())  # the same time as a real check: no phone is told apart
             raise _bad_code()
         if not check_password(typed, merchant.password_code_hash):
             # Counted and committed before the refusal: the limit holds whatever the address.

@@ -332,3 +332,14 @@ def test_two_factor_pages_and_logged_in_pages_are_never_cached(client):
     for url in ("/tai-khoan/2fa/cai-dat/", "/shop/accounts/profile/", "/"):
         response = client.get(url)
         assert "no-store" in response["Cache-Control"], (url, response.status_code)
+
+
+def test_a_login_that_needs_no_code_is_not_asked_again_on_every_page(client, home_page):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(UserFactory())
+    client.get("/")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/").status_code == 200
+    assert not [q for q in queries.captured_queries if "otp_totp_totpdevice" in q["sql"]]
