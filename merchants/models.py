@@ -287,6 +287,7 @@ class MerchantEvent(models.Model):
             "phone-verified": _("đã gọi xác minh"),
             "approval": _("khi duyệt hồ sơ"),
             "reset": _("cấp lại"),
+            "cancelled-by-vendor": _("tiểu thương tự huỷ"),
             "code": _("mã đặt mật khẩu"),
             "account-change-requested": _("yêu cầu đổi tài khoản"),
             "account-change-approved": _("đã duyệt đổi tài khoản"),

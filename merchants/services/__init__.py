@@ -30,6 +30,7 @@ from .qr import (
     stall_transfer_match,
 )
 from .vendors import (
+    merchant_account_change_cancel,
     merchant_account_change_request,
     merchant_event,
     merchant_notice_send,
@@ -47,6 +48,7 @@ __all__ = [
     "applications_approve",
     "holder_name_normalise",
     "market_save",
+    "merchant_account_change_cancel",
     "merchant_account_change_request",
     "merchant_event",
     "merchant_notice_send",

@@ -295,6 +295,38 @@ def merchant_account_change_request(
     return application
 
 
+def merchant_account_change_cancel(*, merchant: Merchant, application_id: int, actor, client_ip: str | None = None):
+    """The vendor withdraws their own pending account change (asked by mistake, or a change
+    they did not ask for, seen on their phone). Recorded as a refusal the vendor wrote, so the
+    review queue and the statistics need no new state. Raises ValidationError."""
+    with transaction.atomic():
+        application = (
+            Application.objects.select_for_update()
+            .filter(
+                pk=application_id,
+                merchant=merchant,
+                kind=Application.Kind.ACCOUNT_CHANGE,
+                status=Application.Status.SUBMITTED,
+            )
+            .first()
+        )
+        if application is None or merchant.user_id != actor.pk:
+            raise ValidationError(_("Không còn yêu cầu nào đang chờ để huỷ."))
+        application.status = Application.Status.REJECTED
+        application.reject_reason = _("Tiểu thương đã tự huỷ yêu cầu.")
+        application.reviewed_by, application.reviewed_at = actor, timezone.now()
+        application.save(update_fields=["status", "reject_reason", "reviewed_by", "reviewed_at"])
+        merchant_event(
+            merchant=merchant,
+            application=application,
+            action=MerchantEvent.Action.ACCOUNT_CHANGE_REJECTED,
+            actor=actor,
+            client_ip=client_ip,
+            detail="cancelled-by-vendor",
+        )
+    return application
+
+
 def merchant_notice_send_on_commit(*, merchant: Merchant, application, kind: str, text: str) -> None:
     """Queue a text to the vendor's phone once the transaction commits. With SMS off nothing
     is queued (a code must not wait in the broker for nothing); the log says so."""

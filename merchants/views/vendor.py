@@ -33,6 +33,7 @@ from ..placards import mask_account, placards_pdf
 from ..selectors import pending_account_changes
 from ..services import (
     application_submit,
+    merchant_account_change_cancel,
     merchant_account_change_request,
     merchant_password_set,
     placards_printed,
@@ -262,6 +263,8 @@ class VendorHomeView(LoginRequiredMixin, TemplateView):
 
     def post(self, request):
         merchant = self.merchant()
+        if "cancel_change" in request.POST:
+            return self.cancel_change(request, merchant)
         stall_id = request.POST.get("stall", "")
         if not stall_id.isdigit():
             raise Http404(_("Không có sạp này."))
@@ -303,6 +306,23 @@ class VendorHomeView(LoginRequiredMixin, TemplateView):
                 )
                 return redirect("merchants:vendor-home")
         return self.render_to_response(self.get_context_data(forms={stall.pk: form}), status=400)
+
+    def cancel_change(self, request, merchant):
+        application_id = request.POST.get("cancel_change", "")
+        try:
+            if not application_id.isdigit():
+                raise ValidationError(_("Không còn yêu cầu nào đang chờ để huỷ."))
+            application = merchant_account_change_cancel(
+                merchant=merchant, application_id=int(application_id), actor=request.user, client_ip=client_ip(request)
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request,
+                _("Đã huỷ yêu cầu %(ref)s. Sạp vẫn nhận tiền vào tài khoản cũ.") % {"ref": application.reference},
+            )
+        return redirect("merchants:vendor-home")
 
 
 @no_store

@@ -472,3 +472,26 @@ def test_a_burst_of_lookups_at_once_gets_no_more_than_the_limit():
     for t in threads:
         t.join()
     assert sorted(results) == [False] * 10 + [True] * 10
+
+
+def test_a_vendor_withdraws_their_own_pending_change_and_no_one_else_can(client, logged_in_vendor):
+    stall = logged_in_vendor.stall
+    client.post(reverse("merchants:vendor-home"), change_form(stall))
+    request = Application.objects.get(kind="account-change")
+    # Another vendor, logged in, cannot withdraw it (nor learn it exists).
+    rival = UserFactory()
+    Merchant.objects.filter(pk=vendor_with_qr(market(), code="C1", phone="0911 111 111").merchant_id).update(user=rival)
+    intruder = type(client)()
+    intruder.force_login(rival)
+    refused = intruder.post(reverse("merchants:vendor-home"), {"cancel_change": request.pk}, follow=True)
+    assert "Không còn yêu cầu nào đang chờ để huỷ." in refused.content.decode()
+    assert client.post(reverse("merchants:vendor-home"), {"cancel_change": "abc"}).status_code == 302
+    request.refresh_from_db()
+    assert request.status == "submitted"
+    done = client.post(reverse("merchants:vendor-home"), {"cancel_change": request.pk}, follow=True).content.decode()
+    assert f"Đã huỷ yêu cầu {request.reference}" in done
+    request.refresh_from_db()
+    assert (request.status, request.reject_reason) == ("rejected", "Tiểu thương đã tự huỷ yêu cầu.")
+    live = IssuedQR.objects.get(stall=stall, revoked_at=None)
+    assert live.application_id == logged_in_vendor.pk  # the old account still receives
+    assert MerchantEvent.objects.filter(action="account-change-rejected", detail="cancelled-by-vendor").count() == 1
