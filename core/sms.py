@@ -16,16 +16,15 @@ A new provider is a class with ``send(*, to, text, request_id) -> SmsResult`` th
 """
 
 import dataclasses
-import json
 import logging
 import sys
 import unicodedata
-import urllib.error
-import urllib.request
 from typing import Protocol
 
 from django.conf import settings
 from django.utils.module_loading import import_string
+
+from core.http import HttpError, json_request
 
 logger = logging.getLogger(__name__)
 
@@ -112,25 +111,10 @@ class EsmsBackend:
             "Sandbox": "1" if settings.SMS_ESMS_SANDBOX else "0",
             "RequestId": request_id,
         }
-        request = urllib.request.Request(
-            settings.SMS_ESMS_URL,
-            data=json.dumps(body).encode(),
-            headers={"Content-Type": "application/json", "Accept": "application/json"},
-            method="POST",
-        )
         try:
-            with urllib.request.urlopen(request, timeout=self.TIMEOUT) as response:  # noqa: S310 (URL from settings)
-                raw = response.read()
-        except urllib.error.HTTPError as exc:
-            if exc.code >= 500 or exc.code == 429:
-                raise SmsTemporaryError(f"eSMS answered HTTP {exc.code}") from exc
-            raise SmsError(f"eSMS answered HTTP {exc.code}") from exc
-        except (urllib.error.URLError, TimeoutError, OSError) as exc:
-            raise SmsTemporaryError(f"eSMS unreachable: {exc}") from exc
-        try:
-            answer = json.loads(raw)
-        except ValueError as exc:
-            raise SmsTemporaryError("eSMS answered something that is not JSON") from exc
+            answer = json_request(settings.SMS_ESMS_URL, method="POST", body=body, timeout=self.TIMEOUT, name="eSMS")
+        except HttpError as exc:
+            raise (SmsTemporaryError if exc.temporary else SmsError)(str(exc)) from exc
         code = str(answer.get("CodeResult", ""))
         if code in self.ACCEPTED:
             return SmsResult(sent=True, provider_id=str(answer.get("SMSID", "")))

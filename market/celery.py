@@ -20,3 +20,16 @@ app.conf.beat_schedule = {
         "schedule": crontab(hour=0, minute=30),
     },
 }
+
+
+@app.on_after_finalize.connect
+def _schedule_from_settings(sender, **kwargs):
+    """Entries whose period is a setting (read once Django's settings are loaded)."""
+    from django.conf import settings
+
+    # Each bank feed with an API key is read back, to catch transfers its webhook never delivered.
+    sender.add_periodic_task(
+        settings.BANK_FEED_PULL_MINUTES * 60,
+        sender.signature("payments.tasks.bank_feeds_pull_task"),
+        name="pull-bank-feeds",
+    )

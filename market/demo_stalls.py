@@ -20,6 +20,7 @@ from merchants.services import (
     stall_for_application,
 )
 from payments.bank_feeds import IncomingTransfer
+from payments.models import BankTransaction
 from payments.services.bank import bank_transfer_record
 
 MARKETS = [
@@ -147,6 +148,7 @@ def _payments_and_logins() -> None:
                     account_number=qr.account_number,
                     occurred_at=now - datetime.timedelta(days=k * 6, hours=index % 9),
                 ),
+                channel=BankTransaction.Channel.WEBHOOK,
             )
     for qr in live[:2]:
         # As a vendor does: the one-time code from the approval slip, then their password.

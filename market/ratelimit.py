@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 WINDOW = 3600  # seconds
 
 
-def client_ip(request) -> str:
+def client_address(request) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     """The client's address, as the ``NUM_PROXIES`` trusted reverse proxies in front saw it.
 
     Each proxy appends the address it was connected from to X-Forwarded-For, so the client is
@@ -26,9 +26,7 @@ def client_ip(request) -> str:
     sent to an inner hop directly, or a proxy that does not append): its leftmost entry may be
     the client's own writing, so it is not trusted and REMOTE_ADDR, the real peer, is used. So
     is REMOTE_ADDR when the chosen entry is not an IP address (a port, a name, garbage).
-
-    An IPv6 client is named by its /64 network: a phone or a household holds a whole /64 and
-    can pick a new address in it for each request. An IPv4-mapped IPv6 address is its IPv4.
+    An IPv4-mapped IPv6 address is its IPv4. None when not even REMOTE_ADDR is an address.
     """
     remote = request.META.get("REMOTE_ADDR", "")
     chosen = remote
@@ -38,20 +36,29 @@ def client_ip(request) -> str:
         hops = [hop for hop in hops if hop]
         if len(hops) >= proxies:
             chosen = hops[-proxies]
-    address = _ip(chosen) or _ip(remote)
-    return address if address is not None else remote
+    return _ip(chosen) or _ip(remote)
 
 
-def _ip(text: str) -> str | None:
+def client_ip(request) -> str:
+    """The client, as every limit keys it: ``client_address``, with an IPv6 client named by its
+    /64 network (a phone or a household holds a whole /64 and can pick a new address in it for
+    each request)."""
+    address = client_address(request)
+    if address is None:
+        return request.META.get("REMOTE_ADDR", "")
+    if address.version == 6:
+        return str(ipaddress.IPv6Network((address, 64), strict=False).network_address)
+    return str(address)
+
+
+def _ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     try:
         address = ipaddress.ip_address(text)
     except ValueError:
         return None
-    if address.version == 6:
-        if address.ipv4_mapped is not None:
-            return str(address.ipv4_mapped)
-        return str(ipaddress.IPv6Network((address, 64), strict=False).network_address)
-    return str(address)
+    if address.version == 6 and address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    return address
 
 
 def attempt_key(request, kind: str, what: str) -> str:

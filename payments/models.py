@@ -21,8 +21,13 @@ class BankTransaction(models.Model):
         MATCHED = "matched", _("Đã khớp, đơn đã thanh toán")
         NEEDS_REVIEW = "needs-review", _("Cần kiểm tra")
         UNMATCHED = "unmatched", _("Không khớp đơn nào")
-        IGNORED = "ignored", _("Bỏ qua (tiền ra)")
+        IGNORED = "ignored", _("Tiền ra")
         ACCOUNT = "account", _("Tiền vào tài khoản sạp")
+
+    class Channel(models.TextChoices):
+        WEBHOOK = "webhook", _("Webhook")
+        PULL = "pull", _("Đối soát qua API")
+        STATEMENT = "statement", _("Sao kê")
 
     provider = models.CharField(_("Nguồn"), max_length=20)
     provider_txn_id = models.CharField(_("Mã giao dịch của nguồn"), max_length=100)
@@ -43,11 +48,16 @@ class BankTransaction(models.Model):
         verbose_name=_("Đơn hàng"),
     )
     raw = models.JSONField(_("Dữ liệu gốc"), default=dict, blank=True)
+    # How it first reached us, and when the provider's webhook delivered it (first or after a
+    # pull found it): a pulled row no webhook ever delivered means the webhook is broken.
+    channel = models.CharField(_("Nhận qua"), max_length=10, choices=Channel.choices, default=Channel.WEBHOOK)
+    webhook_at = models.DateTimeField(_("Webhook gửi lúc"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("Giao dịch ngân hàng")
         verbose_name_plural = _("Giao dịch ngân hàng")
         ordering = ["-received_at", "-pk"]
+        indexes = [models.Index(fields=["provider", "channel", "received_at"], name="bank_txn_feed_health")]
         constraints = [
             models.UniqueConstraint(fields=["provider", "provider_txn_id"], name="bank_txn_once_per_provider_id"),
             models.UniqueConstraint(
@@ -59,6 +69,31 @@ class BankTransaction(models.Model):
 
     def __str__(self):
         return f"{self.provider}:{self.provider_txn_id}"
+
+
+class BankFeedStatus(models.Model):
+    """What staff need to know about one provider's feed: when it last delivered, refused, was pulled.
+
+    One row per provider, written at most every ``FEED_TOUCH_SECONDS`` by the webhook (so a
+    burst of deliveries does not queue on this row) and once per pull.
+    """
+
+    provider = models.CharField(_("Nguồn"), max_length=20, primary_key=True)
+    last_webhook_at = models.DateTimeField(_("Thông báo gần nhất"), null=True, blank=True)
+    last_refused_at = models.DateTimeField(_("Lần từ chối gần nhất"), null=True, blank=True)
+    last_refused_reason = models.CharField(_("Lý do từ chối"), max_length=255, blank=True)
+    last_pull_at = models.DateTimeField(_("Lần đối soát gần nhất"), null=True, blank=True)
+    last_pull_ok_at = models.DateTimeField(_("Lần đối soát thành công gần nhất"), null=True, blank=True)
+    last_pull_error = models.CharField(_("Lỗi đối soát"), max_length=500, blank=True)
+    last_pull_fetched = models.PositiveIntegerField(_("Giao dịch đọc được"), default=0)
+    last_pull_new = models.PositiveIntegerField(_("Giao dịch mới"), default=0)
+
+    class Meta:
+        verbose_name = _("Tình trạng nguồn thông báo ngân hàng")
+        verbose_name_plural = _("Tình trạng nguồn thông báo ngân hàng")
+
+    def __str__(self):
+        return self.provider
 
 
 class StripePaymentIntent(models.Model):

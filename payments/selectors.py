@@ -1,9 +1,17 @@
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
 from django.db.models import Prefetch, QuerySet
+from django.urls import reverse
+from django.utils import timezone
 from oscar.core.loading import get_model
 
+from core.urls import absolute_url
 from market.phones import e164, parse_vn_phone
 
-from .models import BankTransaction, StripeEvent
+from .bank_feeds import FEEDS
+from .models import BankFeedStatus, BankTransaction, StripeEvent
 
 Order = get_model("order", "Order")
 Line = get_model("order", "Line")
@@ -38,3 +46,79 @@ def stripe_events_needing_review() -> QuerySet:
 def bank_transactions_for_staff(*, outcome: str | None) -> QuerySet:
     rows = BankTransaction.objects.select_related("order")
     return rows.filter(outcome=outcome) if outcome else rows
+
+
+# --- bank feeds ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FeedHealth:
+    """One provider's feed as staff see it, and as ``/healthz/`` will report it.
+
+    ``missed`` are transfers the pull found that the provider's webhook never delivered
+    (once its retries are over): a sign the webhook is broken or misconfigured.
+    """
+
+    name: str
+    label: str
+    webhook_url: str  # to give the provider: absolute, from SITE_URL
+    schemes: dict[str, bool]
+    can_pull: bool
+    status: BankFeedStatus
+    missed_count: int
+    missed: list
+    silent_hours: float
+
+    @property
+    def configured(self) -> bool:
+        return any(self.schemes.values())
+
+    @property
+    def silent(self) -> bool:
+        """Configured, and no delivery for longer than ``BANK_FEED_SILENT_HOURS`` (or ever)."""
+        last = self.status.last_webhook_at
+        return self.configured and (last is None or timezone.now() - last > datetime.timedelta(hours=self.silent_hours))
+
+    @property
+    def pull_failing(self) -> bool:
+        return (
+            self.can_pull
+            and self.status.last_pull_at is not None
+            and self.status.last_pull_ok_at != self.status.last_pull_at
+        )
+
+    @property
+    def state(self) -> str:
+        """ "unconfigured", "degraded" (silent, missed transfers, or a failing pull) or "ok"."""
+        if not self.configured and not self.can_pull:
+            return "unconfigured"
+        return "degraded" if self.silent or self.missed_count or self.pull_failing else "ok"
+
+
+def feed_health() -> list[FeedHealth]:
+    statuses = {row.provider: row for row in BankFeedStatus.objects.filter(provider__in=FEEDS)}
+    grace = timezone.now() - datetime.timedelta(minutes=settings.BANK_FEED_WEBHOOK_GRACE_MINUTES)
+    since = timezone.now() - datetime.timedelta(days=7)
+    report = []
+    for name, feed in FEEDS.items():
+        missed = BankTransaction.objects.filter(
+            provider=name,
+            channel=BankTransaction.Channel.PULL,
+            webhook_at__isnull=True,
+            received_at__gte=since,
+            received_at__lt=grace,
+        ).order_by("-received_at")
+        report.append(
+            FeedHealth(
+                name=name,
+                label=feed.label,
+                webhook_url=absolute_url(reverse("payments:bank-webhook", kwargs={"provider": name})),
+                schemes=feed.schemes(),
+                can_pull=feed.can_pull(),
+                status=statuses.get(name) or BankFeedStatus(provider=name),
+                missed_count=missed.count(),
+                missed=list(missed[:10]),
+                silent_hours=settings.BANK_FEED_SILENT_HOURS,
+            )
+        )
+    return report

@@ -1,5 +1,6 @@
 from celery import shared_task
 
+from .services.feeds import bank_feeds_pull
 from .services.notifications import order_notify
 from .services.orders import orders_expire_unpaid
 from .services.stripe_card import stripe_intent_cancel
@@ -26,3 +27,12 @@ def stripe_intent_cancel_task(self, order_id: int) -> bool:
         return stripe_intent_cancel(order_id=order_id)
     except stripe.APIConnectionError as exc:
         raise self.retry(exc=exc) from exc
+
+
+@shared_task
+def bank_feeds_pull_task(names: list[str] | None = None) -> list[dict]:
+    """Pull every bank feed with an API key, or those named (``payments.services.feeds``); a summary for the log."""
+    return [
+        {"provider": r.provider, "ok": r.ok, "fetched": r.fetched, "new": r.new, "error": r.error}
+        for r in bank_feeds_pull(names=names)
+    ]

@@ -1,9 +1,7 @@
 """Payment screens: the buyer's order page and lookup, webhook intake, and staff tools."""
 
-import json
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import ValidationError
@@ -19,26 +17,30 @@ from django.views.generic import FormView, TemplateView
 from oscar.apps.payment.exceptions import PaymentError
 from oscar.core.loading import get_model
 
-from market.ratelimit import attempt_key, attempt_release, attempt_take
+from market.ratelimit import attempt_key, attempt_release, attempt_take, client_address
 
 from . import status
 from .access import order_can_view, order_grant_access
-from .bank_feeds import parse_feed, signature_valid
+from .bank_feeds import FeedError, SignatureRefused, feed_for
 from .forms import MarkPaidForm, OrderLookupForm, StatementImportForm
 from .gateways import gateway_for
 from .models import BankTransaction
 from .selectors import (
     bank_transactions_for_staff,
+    feed_health,
     order_detail_queryset,
     order_find_by_phone,
     order_lines_by_cooperative,
     stripe_events_needing_review,
 )
-from .services.bank import bank_statement_import, bank_transfer_record
+from .services.bank import bank_statement_import
+from .services.feeds import AddressRefused, bank_webhook_receive
 from .services.orders import PaymentRefused, order_cancel_by_staff, order_mark_paid_by_staff, order_payment_method
 from .services.stripe_card import StripeWebhookError, stripe_event_apply, stripe_event_verify
+from .tasks import bank_feeds_pull_task
 
 LOOKUP_ATTEMPTS = 10  # wrong phone numbers per order number and address, per hour
+PULL_NOW_EVERY = 60  # seconds between pulls staff ask for, per provider
 
 Order = get_model("order", "Order")
 
@@ -120,24 +122,30 @@ class OrderLookupView(FormView):
 
 @method_decorator(csrf_exempt, name="dispatch")
 class BankWebhookView(View):
-    """A bank-notification service reports transfers. Signed with HMAC-SHA256 (see ``payments.bank_feeds``)."""
+    """A bank-notification service reports transfers, authenticated by its own scheme (``payments.bank_feeds``).
+
+    Answers so that a success is never retried and a failure is: 200 with
+    ``{"success": true}`` (SePay's condition; Casso needs the 200), also for a replay, which
+    is "not new"; 401 for a refused signature, 403 for an address off the allowlist, 400 for
+    a body the provider would not send.
+    """
 
     def post(self, request, provider):
-        body = request.body
-        if not signature_valid(
-            body=body, header=request.headers.get("X-Signature", ""), secret=settings.BANK_WEBHOOK_SECRET
-        ):
-            return HttpResponseBadRequest("bad signature")
+        feed = feed_for(provider)
+        if feed is None:
+            return JsonResponse({"success": False, "message": "unknown provider"}, status=400)
         try:
-            transfers = parse_feed(provider, json.loads(body))
-        except (ValueError, RecursionError) as exc:  # FeedError is a ValueError; absurdly deep JSON recurses
-            return HttpResponseBadRequest(f"bad payload: {exc}")
-        results = []
-        for transfer in transfers:  # each stored in its own transaction: a replayed one never undoes a new one
-            row, created = bank_transfer_record(provider=provider, transfer=transfer)
-            # A transfer another provider reported first answers with that row's outcome, under our id.
-            results.append({"id": transfer.provider_txn_id[:100], "outcome": row.outcome, "new": created})
-        return JsonResponse({"received": len(results), "results": results})
+            results = bank_webhook_receive(
+                feed=feed, body=request.body, headers=request.headers, address=client_address(request)
+            )
+        except AddressRefused:
+            return JsonResponse({"success": False, "message": "address not allowed"}, status=403)
+        except SignatureRefused:
+            # The reason is for staff (the feed page); the sender learns only that it was refused.
+            return JsonResponse({"success": False, "message": "unauthorized"}, status=401)
+        except FeedError as exc:
+            return JsonResponse({"success": False, "message": f"bad payload: {exc}"}, status=400)
+        return JsonResponse(feed.answer(results))
 
 
 @method_decorator(csrf_exempt, name="dispatch")
@@ -168,6 +176,38 @@ class BankTransactionListView(TemplateView):
             "outcomes": BankTransaction.Outcome.choices,
             "card_reviews": stripe_events_needing_review()[:50],
         }
+
+
+@method_decorator(never_cache, name="dispatch")
+@method_decorator(staff_member_required, name="dispatch")
+class FeedHealthView(TemplateView):
+    """Per provider: the URL to give it, which schemes are set, its last delivery and refusal,
+    the last pull, and transfers the pull found that its webhook never delivered."""
+
+    template_name = "payments/staff/feeds.html"
+
+    def get_context_data(self, **kwargs):
+        return {"feeds": feed_health()}
+
+
+@method_decorator(never_cache, name="dispatch")
+@method_decorator(staff_member_required, name="dispatch")
+class FeedPullView(View):
+    """Staff ask for a pull now (after fixing a webhook, or to check an API key). At most one a
+    minute per provider, whoever asks: the providers limit their APIs (SePay: 3 calls a second)."""
+
+    def post(self, request):
+        feed = feed_for(request.POST.get("provider", ""))
+        if feed is None or not feed.can_pull():
+            messages.error(request, _("Nguồn này chưa có khoá API để đối soát."))
+        elif not attempt_take(f"feed-pull-now:{feed.name}", 1, window=PULL_NOW_EVERY):
+            messages.error(request, _("Vừa đối soát %(feed)s; hãy đợi một phút.") % {"feed": feed.label})
+        else:
+            bank_feeds_pull_task.delay([feed.name])
+            messages.success(
+                request, _("Đã yêu cầu đối soát %(feed)s. Kết quả hiện ở trang này khi xong.") % {"feed": feed.label}
+            )
+        return redirect("payments:staff-feeds")
 
 
 @method_decorator(never_cache, name="dispatch")

@@ -280,6 +280,11 @@ OSCAR_DASHBOARD_NAVIGATION = [
                 "access_fn": access.staff_only,
             },
             {"label": _("Nhập sao kê"), "url_name": "payments:staff-import", "access_fn": access.staff_only},
+            {
+                "label": _("Nguồn thông báo ngân hàng"),
+                "url_name": "payments:staff-feeds",
+                "access_fn": access.staff_only,
+            },
         ],
     },
 ]
@@ -303,8 +308,36 @@ VIETQR_ACCOUNT_NAME = env("VIETQR_ACCOUNT_NAME", default="")
 PAYMENT_EXPIRY = datetime.timedelta(hours=env.float("PAYMENT_EXPIRY_HOURS", default=24))
 # Transfers into other accounts than the platform's are offered to these matchers in turn.
 BANK_ACCOUNT_MATCHERS = ["merchants.services.stall_transfer_match"]
-# Shared secret of the bank-notification feeds (HMAC-SHA256 over the raw body).
+# Bank-notification feeds (payments/bank_feeds/, docs/bank-feeds.md). Each provider is verified
+# by its own scheme with its own secret; an unset secret means that scheme is refused.
+# Our own scheme (/payments/webhooks/bank/generic/): HMAC-SHA256 of the raw body in X-Signature.
 BANK_WEBHOOK_SECRET = env("BANK_WEBHOOK_SECRET", default="")
+# SePay: "API Key" authentication (Authorization: Apikey <key>) and "HMAC-SHA256" (the webhook's secret key).
+SEPAY_WEBHOOK_API_KEY = env("SEPAY_WEBHOOK_API_KEY", default="")
+SEPAY_WEBHOOK_HMAC_SECRET = env("SEPAY_WEBHOOK_HMAC_SECRET", default="")
+# Casso: webhook v2's checksum key (X-Casso-Signature) and the older v1's secure-token.
+CASSO_WEBHOOK_CHECKSUM_KEY = env("CASSO_WEBHOOK_CHECKSUM_KEY", default="")
+CASSO_WEBHOOK_SECURE_TOKEN = env("CASSO_WEBHOOK_SECURE_TOKEN", default="")
+# A signed timestamp (SePay HMAC, Casso v2) older or newer than this is refused as a replay.
+BANK_WEBHOOK_TOLERANCE_SECONDS = env.int("BANK_WEBHOOK_TOLERANCE_SECONDS", default=300)
+# Optional allowlists of sender addresses or CIDR blocks, read through NUM_PROXIES (market.ratelimit).
+# SePay publishes its addresses (developer.sepay.vn, "Địa chỉ IP"); Casso publishes none.
+SEPAY_WEBHOOK_ALLOWED_IPS = env.list("SEPAY_WEBHOOK_ALLOWED_IPS", default=[])
+CASSO_WEBHOOK_ALLOWED_IPS = env.list("CASSO_WEBHOOK_ALLOWED_IPS", default=[])
+BANK_WEBHOOK_ALLOWED_IPS = env.list("BANK_WEBHOOK_ALLOWED_IPS", default=[])
+# The pull: each provider with an API key is read every BANK_FEED_PULL_MINUTES for the last
+# BANK_FEED_PULL_HOURS, so a notification lost beyond the provider's retries is still matched.
+SEPAY_API_TOKEN = env("SEPAY_API_TOKEN", default="")
+SEPAY_API_URL = env("SEPAY_API_URL", default="https://my.sepay.vn/userapi/")
+CASSO_API_KEY = env("CASSO_API_KEY", default="")
+CASSO_API_URL = env("CASSO_API_URL", default="https://oauth.casso.vn/v2/")
+BANK_FEED_PULL_MINUTES = env.float("BANK_FEED_PULL_MINUTES", default=15)
+BANK_FEED_PULL_HOURS = env.float("BANK_FEED_PULL_HOURS", default=6)
+# A configured feed with no notification for this long is shown (and reported) as degraded.
+BANK_FEED_SILENT_HOURS = env.float("BANK_FEED_SILENT_HOURS", default=24)
+# A transfer the pull found counts as "missed by the webhook" once the provider's retries are
+# over (SePay retries for about 33 minutes).
+BANK_FEED_WEBHOOK_GRACE_MINUTES = env.float("BANK_FEED_WEBHOOK_GRACE_MINUTES", default=40)
 # Stripe: card payments are offered only when both keys and the webhook secret are set.
 STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
 STRIPE_PUBLISHABLE_KEY = env("STRIPE_PUBLISHABLE_KEY", default="")

@@ -26,6 +26,13 @@ VIETQR_BANK_BIN = "970436"
 VIETQR_ACCOUNT_NUMBER = "1023456789"
 VIETQR_ACCOUNT_NAME = "HTX CHO SO"
 BANK_WEBHOOK_SECRET = "test-bank-webhook-secret"
+SEPAY_WEBHOOK_API_KEY = "test-sepay-api-key"
+SEPAY_WEBHOOK_HMAC_SECRET = "whsec_test_sepay_secret"
+CASSO_WEBHOOK_CHECKSUM_KEY = "test-casso-checksum-key"
+CASSO_WEBHOOK_SECURE_TOKEN = "test-casso-secure-token"
+# The pull is tested against loopback servers replaying the providers' recorded answers.
+SEPAY_API_TOKEN = ""
+CASSO_API_KEY = ""
 # Card payments are tested against localstripe on loopback (tests/conftest.py starts it and
 # sets STRIPE_API_BASE); without keys the card gateway is simply not offered.
 STRIPE_WEBHOOK_SECRET = "whsec_test_choso"

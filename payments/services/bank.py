@@ -1,6 +1,6 @@
 """Money arriving by bank transfer: store each transfer once, then match it to an order.
 
-Webhooks (``payments.bank_feeds``) and statement imports feed the same
+Webhooks and pulls (``payments.services.feeds``) and statement imports feed the same
 ``bank_transfer_record``. Two unique constraints make a second report of the same transfer
 a no-op: (provider, provider id) for a replay, and the bank's own reference for the same
 transfer reported by another provider (a webhook, then the statement that lists it).
@@ -17,6 +17,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
@@ -39,6 +40,7 @@ from .orders import order_pay
 
 Order = get_model("order", "Order")
 Outcome = BankTransaction.Outcome
+Channel = BankTransaction.Channel
 
 
 def _account_hook(transfer: IncomingTransfer):
@@ -53,8 +55,11 @@ def _account_hook(transfer: IncomingTransfer):
     return None
 
 
-def bank_transfer_record(*, provider: str, transfer: IncomingTransfer) -> tuple[BankTransaction, bool]:
+def bank_transfer_record(*, provider: str, transfer: IncomingTransfer, channel: str) -> tuple[BankTransaction, bool]:
     """Store ``transfer`` and match it. Returns (row, created); a second report returns the stored row unchanged.
+
+    ``channel`` is how it reached us (``BankTransaction.Channel``). The provider's webhook
+    delivering a transfer its pull stored first only notes that it came (``webhook_at``).
 
     The row is written once, with its outcome already decided, under the unique
     constraints; a transfer that names an order then goes on to ``order_pay``, and one into a
@@ -71,6 +76,7 @@ def bank_transfer_record(*, provider: str, transfer: IncomingTransfer) -> tuple[
     try:
         return _record(
             provider=provider,
+            channel=channel,
             transfer=transfer,
             reference=reference,
             outcome=outcome,
@@ -83,6 +89,9 @@ def bank_transfer_record(*, provider: str, transfer: IncomingTransfer) -> tuple[
         if stored is None:
             raise
     if stored.provider == provider and stored.provider_txn_id == transfer.provider_txn_id[:100]:
+        if channel == Channel.WEBHOOK and stored.webhook_at is None:
+            stored.webhook_at = timezone.now()
+            BankTransaction.objects.filter(pk=stored.pk, webhook_at=None).update(webhook_at=stored.webhook_at)
         return stored, False  # a replay, or a concurrent delivery that won
     if _same_transfer(stored, transfer):
         return stored, False  # the same transfer, reported first by another provider
@@ -95,6 +104,7 @@ def bank_transfer_record(*, provider: str, transfer: IncomingTransfer) -> tuple[
     try:
         return _record(
             provider=provider,
+            channel=channel,
             transfer=transfer,
             reference="",
             outcome=Outcome.NEEDS_REVIEW,
@@ -106,10 +116,12 @@ def bank_transfer_record(*, provider: str, transfer: IncomingTransfer) -> tuple[
         return BankTransaction.objects.get(provider=provider, provider_txn_id=transfer.provider_txn_id[:100]), False
 
 
-def _record(*, provider, transfer, reference, outcome, reason, order, hook) -> BankTransaction:
+def _record(*, provider, channel, transfer, reference, outcome, reason, order, hook) -> BankTransaction:
     with transaction.atomic():
         row = BankTransaction.objects.create(
             provider=provider,
+            channel=channel,
+            webhook_at=timezone.now() if channel == Channel.WEBHOOK else None,
             provider_txn_id=transfer.provider_txn_id[:100],
             bank_reference=reference,
             account_number=transfer.account_number[:30],
@@ -316,7 +328,9 @@ def bank_statement_import(*, data: bytes, actor) -> StatementReport:
         return report
     with transaction.atomic():
         for line_no, transfer in transfers:
-            row, created = bank_transfer_record(provider=STATEMENT_PROVIDER, transfer=transfer)
+            row, created = bank_transfer_record(
+                provider=STATEMENT_PROVIDER, transfer=transfer, channel=Channel.STATEMENT
+            )
             report.rows.append((line_no, row, created))
         PaymentAudit.objects.create(
             actor=actor,

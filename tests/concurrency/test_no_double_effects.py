@@ -11,8 +11,8 @@ from django.urls import reverse
 from oscar.core.loading import get_model
 
 from payments import status
-from payments.bank_feeds import sign
 from payments.models import BankTransaction, StripeEvent, StripePaymentIntent
+from tests.bank_feeds import SCHEMES, feed_headers, feed_url
 from tests.conftest import stripe_signed
 from tests.factories import BUYER, CooperativeFactory, make_product
 
@@ -140,26 +140,38 @@ def test_the_same_stripe_event_delivered_ten_times_at_once_pays_once():
     assert order.status == status.PAID
 
 
-def test_the_same_bank_transfer_reported_ten_times_at_once_is_stored_and_paid_once(settings):
+def _notification(scheme: str, order) -> bytes:
+    amount, memo = int(order.total_incl_tax), f"CK CS{order.number}"
+    if scheme == "sepay-hmac":
+        payload = {
+            "id": 880001,
+            "transferAmount": amount,
+            "content": memo,
+            "transferType": "in",
+            "referenceCode": "FT-C",
+        }
+    elif scheme == "casso-v2":
+        payload = {"error": 0, "data": {"id": 880001, "amount": amount, "description": memo, "reference": "FT-C"}}
+    else:
+        payload = {"id": "FT-concurrent", "amount": amount, "description": memo}
+    return json.dumps(payload).encode()
+
+
+@pytest.mark.parametrize("scheme", ["sepay-hmac", "casso-v2", "generic"])
+def test_the_same_bank_transfer_delivered_twenty_times_at_once_is_stored_and_paid_once(scheme):
     order = _awaiting_order()
-    body = json.dumps(
-        {"id": "FT-concurrent", "amount": int(order.total_incl_tax), "description": f"CS{order.number}"}
-    ).encode()
-    header = sign(body, settings.BANK_WEBHOOK_SECRET)
+    body = _notification(scheme, order)
+    headers = feed_headers(scheme, body)
     results = run_together(
-        [
-            lambda: Client().post(
-                reverse("payments:bank-webhook", kwargs={"provider": "generic"}),
-                data=body,
-                content_type="application/json",
-                HTTP_X_SIGNATURE=header,
-            )
-        ]
-        * 10
+        [lambda: Client().post(feed_url(SCHEMES[scheme]), data=body, content_type="application/json", headers=headers)]
+        * 20
     )
-    assert [r.status_code for r in results] == [200] * 10
+    assert [r.status_code for r in results] == [200] * 20
+    assert sum(r.json()["results"][0]["new"] for r in results) == 1
     assert BankTransaction.objects.count() == 1
     assert PaymentEvent.objects.filter(order=order).count() == 1
+    order.refresh_from_db()
+    assert order.status == status.PAID
 
 
 def test_rebuilding_the_same_day_from_eight_threads_at_once_leaves_one_row_per_market():

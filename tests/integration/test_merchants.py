@@ -10,6 +10,7 @@ from merchants.models import Application, IssuedQR, PlacardPrint
 from merchants.placards import mask_account, placards_pdf
 from merchants.services import application_approve, application_reject, application_submit
 from payments.vietqr import parse_payload
+from tests.bank_feeds import feed_headers, post_feed
 from tests.factories import UserFactory, market, pdf_page_images
 
 pytestmark = pytest.mark.django_db
@@ -167,7 +168,6 @@ def test_a_transfer_into_a_stalls_account_is_recorded_for_its_money_received_pag
     from django.urls import reverse
 
     from merchants.models import StallPayment
-    from payments.bank_feeds import sign
     from payments.models import BankTransaction
 
     qr = _approved(1)[0]
@@ -180,12 +180,7 @@ def test_a_transfer_into_a_stalls_account_is_recorded_for_its_money_received_pag
             "transferType": "in",
         }
     ).encode()
-    response = client.post(
-        reverse("payments:bank-webhook", kwargs={"provider": "sepay"}),
-        data=body,
-        content_type="application/json",
-        HTTP_X_SIGNATURE=sign(body, settings.BANK_WEBHOOK_SECRET),
-    )
+    response = post_feed(client, "sepay-hmac", body)
     assert response.json()["results"][0]["outcome"] == "account"
     payment = StallPayment.objects.get()
     assert (payment.stall, payment.amount, payment.bank_transaction) == (qr.stall, 50000, BankTransaction.objects.get())
@@ -220,12 +215,6 @@ def test_a_transfer_into_a_revoked_qrs_account_is_not_a_stall_payment(client, se
         reverse("payments:bank-webhook", kwargs={"provider": "generic"}),
         data=body,
         content_type="application/json",
-        HTTP_X_SIGNATURE=sign_body(body, settings),
+        headers=feed_headers("generic", body),
     )
     assert StallPayment.objects.count() == 0
-
-
-def sign_body(body, settings):
-    from payments.bank_feeds import sign
-
-    return sign(body, settings.BANK_WEBHOOK_SECRET)

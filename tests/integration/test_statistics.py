@@ -200,6 +200,7 @@ def test_active_stalls_count_payments_in_the_last_30_local_days(street):
                 account_number=qr.account_number,
                 occurred_at=local(today, 0, 30),
             ),
+            channel="webhook",
         )
     assert StallPayment.objects.count() == 4
     rebuild()

@@ -1,0 +1,60 @@
+"""Bank-feed deliveries as each provider signs them, for the tests (keys from the test settings)."""
+
+import json
+import time
+
+from django.conf import settings
+from django.urls import reverse
+
+from payments.bank_feeds import casso, generic, sepay
+
+# Each scheme → the provider (URL) that takes it.
+SCHEMES = {
+    "generic": "generic",
+    "sepay-hmac": "sepay",
+    "sepay-apikey": "sepay",
+    "casso-v2": "casso",
+    "casso-v1": "casso",
+}
+
+
+def _secret(scheme: str) -> str:
+    return {
+        "generic": settings.BANK_WEBHOOK_SECRET,
+        "sepay-hmac": settings.SEPAY_WEBHOOK_HMAC_SECRET,
+        "sepay-apikey": settings.SEPAY_WEBHOOK_API_KEY,
+        "casso-v2": settings.CASSO_WEBHOOK_CHECKSUM_KEY,
+        "casso-v1": settings.CASSO_WEBHOOK_SECURE_TOKEN,
+    }[scheme]
+
+
+def feed_headers(scheme: str, body: bytes, *, secret: str | None = None, at: float | None = None) -> dict[str, str]:
+    """The headers the provider sends with ``body`` under ``scheme``, signed at ``at`` (Unix time, default now)."""
+    secret = _secret(scheme) if secret is None else secret
+    moment = time.time() if at is None else at
+    if scheme == "generic":
+        return {"X-Signature": generic.sign(body, secret)}
+    if scheme == "sepay-hmac":
+        stamp = int(moment)
+        return {"X-SePay-Signature": sepay.sign(body, secret, stamp), "X-SePay-Timestamp": str(stamp)}
+    if scheme == "sepay-apikey":
+        return {"Authorization": f"Apikey {secret}"}
+    if scheme == "casso-v2":
+        return {"X-Casso-Signature": casso.sign(json.loads(body), secret, int(moment * 1000))}
+    if scheme == "casso-v1":
+        return {"Secure-Token": secret}
+    raise ValueError(scheme)
+
+
+def feed_url(provider: str) -> str:
+    return reverse("payments:bank-webhook", kwargs={"provider": provider})
+
+
+def post_feed(client, scheme: str, body: bytes, *, provider: str | None = None, **signing):
+    """POST ``body`` to the provider of ``scheme``, signed as that provider signs it."""
+    return client.post(
+        feed_url(provider or SCHEMES[scheme]),
+        data=body,
+        content_type="application/json",
+        headers=feed_headers(scheme, body, **signing),
+    )
