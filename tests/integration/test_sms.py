@@ -1,13 +1,12 @@
 """The eSMS.vn adapter against eSMS's recorded answers, served over real HTTP on loopback."""
 
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
 from core import sms
+from tests.loopback import serve
 
 RECORDED = json.loads((Path(__file__).parents[1] / "fixtures" / "sms" / "esms.json").read_text())
 
@@ -17,31 +16,16 @@ def esms(settings):
     """A loopback eSMS that answers each request with the recorded answer named in ``answer``."""
     state = {"answer": "accepted", "requests": []}
 
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):
-            body = self.rfile.read(int(self.headers["Content-Length"]))
-            state["requests"].append((self.path, self.headers["Content-Type"], json.loads(body)))
-            recorded = RECORDED[state["answer"]]
-            raw = json.dumps(recorded["body"]).encode()
-            self.send_response(recorded["status"])
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(raw)))
-            self.end_headers()
-            self.wfile.write(raw)
+    def respond(request):
+        state["requests"].append((request.path, request.headers["Content-Type"], request.json()))
+        recorded = RECORDED[state["answer"]]
+        return recorded["status"], recorded["body"]
 
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    settings.SMS_BACKEND = "core.sms.EsmsBackend"
-    settings.SMS_ESMS_URL = (
-        f"http://127.0.0.1:{server.server_port}/MainService.svc/json/SendMultipleMessage_V4_post_json/"
-    )
-    settings.SMS_ESMS_API_KEY, settings.SMS_ESMS_SECRET_KEY, settings.SMS_ESMS_BRANDNAME = "key", "secret", "CHOSO"
-    yield state
-    server.shutdown()
-    server.server_close()
+    with serve(respond) as (base, _received):
+        settings.SMS_BACKEND = "core.sms.EsmsBackend"
+        settings.SMS_ESMS_URL = f"{base}/MainService.svc/json/SendMultipleMessage_V4_post_json/"
+        settings.SMS_ESMS_API_KEY, settings.SMS_ESMS_SECRET_KEY, settings.SMS_ESMS_BRANDNAME = "key", "secret", "CHOSO"
+        yield state
 
 
 def test_a_message_goes_out_as_esms_expects_it(esms):
