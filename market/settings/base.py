@@ -15,7 +15,8 @@ from django.utils.translation import pgettext_lazy
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+# parse_comments: a trailing "# …" after a value (as in .env.example) is a comment, not part of it.
+environ.Env.read_env(BASE_DIR / ".env", overwrite=False, parse_comments=True)
 
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])

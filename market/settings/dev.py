@@ -16,11 +16,12 @@ EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.
 VIETQR_BANK_BIN = env("VIETQR_BANK_BIN", default="970436")
 VIETQR_ACCOUNT_NUMBER = env("VIETQR_ACCOUNT_NUMBER", default="1023456789")
 VIETQR_ACCOUNT_NAME = env("VIETQR_ACCOUNT_NAME", default="HTX DEMO CHO SO")
-# Example keys for every feed scheme, so each can be tried with curl (README, "Paying in the demo").
-BANK_WEBHOOK_SECRET = env("BANK_WEBHOOK_SECRET", default="dev-bank-webhook-secret")
-SEPAY_WEBHOOK_API_KEY = env("SEPAY_WEBHOOK_API_KEY", default="dev-sepay-api-key")
-SEPAY_WEBHOOK_HMAC_SECRET = env("SEPAY_WEBHOOK_HMAC_SECRET", default="whsec_dev_sepay_secret")
-CASSO_WEBHOOK_CHECKSUM_KEY = env("CASSO_WEBHOOK_CHECKSUM_KEY", default="dev-casso-checksum-key")
-CASSO_WEBHOOK_SECURE_TOKEN = env("CASSO_WEBHOOK_SECURE_TOKEN", default="dev-casso-secure-token")
+# Example keys for every feed scheme, so each can be tried with curl (README, "Paying in the demo");
+# an empty value (a copied .env.example) keeps the example key.
+BANK_WEBHOOK_SECRET = env("BANK_WEBHOOK_SECRET", default="") or "dev-bank-webhook-secret"
+SEPAY_WEBHOOK_API_KEY = env("SEPAY_WEBHOOK_API_KEY", default="") or "dev-sepay-api-key"
+SEPAY_WEBHOOK_HMAC_SECRET = env("SEPAY_WEBHOOK_HMAC_SECRET", default="") or "whsec_dev_sepay_secret"
+CASSO_WEBHOOK_CHECKSUM_KEY = env("CASSO_WEBHOOK_CHECKSUM_KEY", default="") or "dev-casso-checksum-key"
+CASSO_WEBHOOK_SECURE_TOKEN = env("CASSO_WEBHOOK_SECURE_TOKEN", default="") or "dev-casso-secure-token"
 SMS_BACKEND = env("SMS_BACKEND", default="core.sms.ConsoleBackend")
 DEMO_DATA_ALLOWED = True  # load_demo may run here (see base.py)

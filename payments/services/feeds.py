@@ -93,12 +93,11 @@ def bank_webhook_receive(
         raise FeedError(f"body is not JSON: {exc}") from None
     try:
         scheme = feed.verify(Delivery(headers=headers, body=body, payload=payload, now=now))
+        transfers = feed.transfers(payload)
     except SignatureRefused as exc:
         _status_touch(feed.name, now, last_refused_at=now, last_refused_reason=f"{exc} ({address})"[:255])
         raise
-    try:
-        transfers = feed.transfers(payload)
-    except RecursionError:
+    except RecursionError:  # nested deeper than re-serialising or reading it allows
         raise FeedError("body nested too deeply") from None
     results = []
     for transfer in transfers:  # each stored in its own transaction: a replayed one never undoes a new one

@@ -35,6 +35,7 @@ def test_check_deploy_passes_with_production_settings():
         ALLOWED_HOSTS="choso.example.org",
         SITE_URL="https://choso.example.org",
         REDIS_URL="redis://127.0.0.1:6379/9",
+        SEPAY_WEBHOOK_HMAC_SECRET=secrets.token_urlsafe(24),  # without a bank feed: payments.W001
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout

@@ -192,8 +192,37 @@ def test_a_malformed_allowlist_stops_the_system_check(settings):
     ]
 
 
+def test_a_deployment_without_any_bank_feed_secret_is_warned(settings):
+    from payments.checks import bank_feeds_configured_check
+
+    for name in (
+        "BANK_WEBHOOK_SECRET",
+        "SEPAY_WEBHOOK_API_KEY",
+        "SEPAY_WEBHOOK_HMAC_SECRET",
+        "CASSO_WEBHOOK_CHECKSUM_KEY",
+        "CASSO_WEBHOOK_SECURE_TOKEN",
+    ):
+        setattr(settings, name, "")
+    assert [w.id for w in bank_feeds_configured_check(None)] == ["payments.W001"]
+    settings.CASSO_WEBHOOK_CHECKSUM_KEY = "set"
+    assert bank_feeds_configured_check(None) == []
+
+
 def test_an_unknown_provider_is_a_400(client):
     response = client.post(
         reverse("payments:bank-webhook", kwargs={"provider": "momo"}), data=b"{}", content_type="application/json"
     )
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize("depth", [900, 990, 5000])
+def test_a_deeply_nested_casso_body_is_refused_not_a_500(client, depth):
+    import time
+
+    body = b'{"error":0,"data":' + b"[" * depth + b"]" * depth + b"}"
+    header = f"t={int(time.time() * 1000)},v1={'a' * 128}"  # fresh, so the body is re-serialised to check it
+    response = client.post(
+        feed_url("casso"), data=body, content_type="application/json", headers={"X-Casso-Signature": header}
+    )
+    assert response.status_code in (400, 401)
+    assert not BankTransaction.objects.exists()
