@@ -5,6 +5,7 @@ kernel free of a client library. Every URL comes from settings, never from a req
 point them at loopback servers that replay the providers' recorded answers.
 """
 
+import http.client
 import json
 import urllib.error
 import urllib.parse
@@ -12,6 +13,16 @@ import urllib.request
 from typing import Any
 
 DEFAULT_TIMEOUT = 10  # seconds; providers answer in well under one
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """A redirect is an error: following it would send our Authorization header to wherever it points."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None
+
+
+_opener = urllib.request.build_opener(_NoRedirect)
 
 
 class HttpError(Exception):
@@ -49,7 +60,7 @@ def json_request(
     for key, value in (headers or {}).items():
         request.add_header(key, value)
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (URL from settings)
+        with _opener.open(request, timeout=timeout) as response:
             raw = response.read()
     except urllib.error.HTTPError as exc:
         raise HttpError(
@@ -57,6 +68,8 @@ def json_request(
         ) from exc
     except (urllib.error.URLError, TimeoutError, OSError) as exc:
         raise HttpError(f"{name} unreachable: {getattr(exc, 'reason', exc)}", temporary=True) from exc
+    except http.client.HTTPException as exc:  # not HTTP at all: a bad status line, a cut-off body
+        raise HttpError(f"{name} answered something that is not HTTP: {type(exc).__name__}", temporary=True) from exc
     if not raw.strip():
         raise HttpError(f"{name} answered with an empty body", temporary=True, empty=True)
     try:

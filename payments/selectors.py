@@ -53,10 +53,12 @@ def bank_transactions_for_staff(*, outcome: str | None) -> QuerySet:
 
 @dataclass(frozen=True)
 class FeedHealth:
-    """One provider's feed as staff see it, and as ``/healthz/`` will report it.
+    """One provider's feed as staff see it; ``state`` is what a health check reports.
 
-    ``missed`` are transfers the pull found that the provider's webhook never delivered
-    (once its retries are over): a sign the webhook is broken or misconfigured.
+    ``missed`` are transfers into an account that the pull found and the provider's webhook
+    never delivered (once its retries are over), counting only those that named an order or
+    a stall: a sign the webhook is broken or misconfigured. (A webhook set to skip transfers
+    without a payment code, or money out, rightly leaves the others to the pull.)
     """
 
     name: str
@@ -101,13 +103,18 @@ def feed_health() -> list[FeedHealth]:
     since = timezone.now() - datetime.timedelta(days=7)
     report = []
     for name, feed in FEEDS.items():
-        missed = BankTransaction.objects.filter(
-            provider=name,
-            channel=BankTransaction.Channel.PULL,
-            webhook_at__isnull=True,
-            received_at__gte=since,
-            received_at__lt=grace,
-        ).order_by("-received_at")
+        missed = (
+            BankTransaction.objects.filter(
+                provider=name,
+                channel=BankTransaction.Channel.PULL,
+                webhook_at__isnull=True,
+                received_at__gte=since,
+                received_at__lt=grace,
+                amount__gt=0,
+            )
+            .exclude(outcome=BankTransaction.Outcome.UNMATCHED)
+            .order_by("-received_at")
+        )
         report.append(
             FeedHealth(
                 name=name,

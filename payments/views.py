@@ -21,7 +21,7 @@ from market.ratelimit import attempt_key, attempt_release, attempt_take, client_
 
 from . import status
 from .access import order_can_view, order_grant_access
-from .bank_feeds import FeedError, SignatureRefused, feed_for
+from .bank_feeds import AddressRefused, FeedError, SignatureRefused, feed_for
 from .forms import MarkPaidForm, OrderLookupForm, StatementImportForm
 from .gateways import gateway_for
 from .models import BankTransaction
@@ -34,7 +34,7 @@ from .selectors import (
     stripe_events_needing_review,
 )
 from .services.bank import bank_statement_import
-from .services.feeds import AddressRefused, bank_webhook_receive
+from .services.feeds import bank_webhook_receive
 from .services.orders import PaymentRefused, order_cancel_by_staff, order_mark_paid_by_staff, order_payment_method
 from .services.stripe_card import StripeWebhookError, stripe_event_apply, stripe_event_verify
 from .tasks import bank_feeds_pull_task

@@ -3,10 +3,10 @@
 import json
 import time
 
-from django.conf import settings
 from django.urls import reverse
 
 from payments.bank_feeds import casso, generic, sepay
+from payments.bank_feeds.common import configured_secrets
 
 # Each scheme → the provider (URL) that takes it.
 SCHEMES = {
@@ -18,14 +18,18 @@ SCHEMES = {
 }
 
 
+SETTING = {
+    "generic": "BANK_WEBHOOK_SECRET",
+    "sepay-hmac": "SEPAY_WEBHOOK_HMAC_SECRET",
+    "sepay-apikey": "SEPAY_WEBHOOK_API_KEY",
+    "casso-v2": "CASSO_WEBHOOK_CHECKSUM_KEY",
+    "casso-v1": "CASSO_WEBHOOK_SECURE_TOKEN",
+}
+
+
 def _secret(scheme: str) -> str:
-    return {
-        "generic": settings.BANK_WEBHOOK_SECRET,
-        "sepay-hmac": settings.SEPAY_WEBHOOK_HMAC_SECRET,
-        "sepay-apikey": settings.SEPAY_WEBHOOK_API_KEY,
-        "casso-v2": settings.CASSO_WEBHOOK_CHECKSUM_KEY,
-        "casso-v1": settings.CASSO_WEBHOOK_SECURE_TOKEN,
-    }[scheme]
+    """The (first) secret the test settings give ``scheme``."""
+    return configured_secrets(SETTING[scheme])[0]
 
 
 def feed_headers(scheme: str, body: bytes, *, secret: str | None = None, at: float | None = None) -> dict[str, str]:

@@ -40,7 +40,7 @@ def serve(respond):
             )
             received.append(request)
             status, body = respond(request)
-            raw = body if isinstance(body, bytes) else json.dumps(body, ensure_ascii=False).encode()
+            raw = body if isinstance(body, bytes) else json.dumps(body).encode()
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(raw)))

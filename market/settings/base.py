@@ -15,8 +15,16 @@ from django.utils.translation import pgettext_lazy
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
-# parse_comments: a trailing "# …" after a value (as in .env.example) is a comment, not part of it.
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False, parse_comments=True)
+# A value is everything after "=" (a "#" may be part of a key or a password): .env.example keeps
+# its comments on their own lines. payments.checks refuses a secret that looks like it kept one.
+environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
+
+def env_secrets(name: str) -> list[str]:
+    """A secret setting, comma-separated to accept several (one per provider webhook); blanks
+    and surrounding spaces dropped, so a value of spaces is unset, not a key anyone can guess."""
+    return [part.strip() for part in env(name, default="").split(",") if part.strip()]
+
 
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
@@ -312,13 +320,14 @@ BANK_ACCOUNT_MATCHERS = ["merchants.services.stall_transfer_match"]
 # Bank-notification feeds (payments/bank_feeds/, docs/bank-feeds.md). Each provider is verified
 # by its own scheme with its own secret; an unset secret means that scheme is refused.
 # Our own scheme (/payments/webhooks/bank/generic/): HMAC-SHA256 of the raw body in X-Signature.
-BANK_WEBHOOK_SECRET = env("BANK_WEBHOOK_SECRET", default="")
+# Each secret is a list: several webhooks (the platform's, a cooperative's) may each have their own.
+BANK_WEBHOOK_SECRET = env_secrets("BANK_WEBHOOK_SECRET")
 # SePay: "API Key" authentication (Authorization: Apikey <key>) and "HMAC-SHA256" (the webhook's secret key).
-SEPAY_WEBHOOK_API_KEY = env("SEPAY_WEBHOOK_API_KEY", default="")
-SEPAY_WEBHOOK_HMAC_SECRET = env("SEPAY_WEBHOOK_HMAC_SECRET", default="")
+SEPAY_WEBHOOK_API_KEY = env_secrets("SEPAY_WEBHOOK_API_KEY")
+SEPAY_WEBHOOK_HMAC_SECRET = env_secrets("SEPAY_WEBHOOK_HMAC_SECRET")
 # Casso: webhook v2's checksum key (X-Casso-Signature) and the older v1's secure-token.
-CASSO_WEBHOOK_CHECKSUM_KEY = env("CASSO_WEBHOOK_CHECKSUM_KEY", default="")
-CASSO_WEBHOOK_SECURE_TOKEN = env("CASSO_WEBHOOK_SECURE_TOKEN", default="")
+CASSO_WEBHOOK_CHECKSUM_KEY = env_secrets("CASSO_WEBHOOK_CHECKSUM_KEY")
+CASSO_WEBHOOK_SECURE_TOKEN = env_secrets("CASSO_WEBHOOK_SECURE_TOKEN")
 # A signed timestamp (SePay HMAC, Casso v2) older or newer than this is refused as a replay.
 BANK_WEBHOOK_TOLERANCE_SECONDS = env.int("BANK_WEBHOOK_TOLERANCE_SECONDS", default=300)
 # Optional allowlists of sender addresses or CIDR blocks, read through NUM_PROXIES (market.ratelimit).
@@ -328,9 +337,9 @@ CASSO_WEBHOOK_ALLOWED_IPS = env.list("CASSO_WEBHOOK_ALLOWED_IPS", default=[])
 BANK_WEBHOOK_ALLOWED_IPS = env.list("BANK_WEBHOOK_ALLOWED_IPS", default=[])
 # The pull: each provider with an API key is read every BANK_FEED_PULL_MINUTES for the last
 # BANK_FEED_PULL_HOURS, so a notification lost beyond the provider's retries is still matched.
-SEPAY_API_TOKEN = env("SEPAY_API_TOKEN", default="")
+SEPAY_API_TOKEN = env("SEPAY_API_TOKEN", default="").strip()
 SEPAY_API_URL = env("SEPAY_API_URL", default="https://my.sepay.vn/userapi/")
-CASSO_API_KEY = env("CASSO_API_KEY", default="")
+CASSO_API_KEY = env("CASSO_API_KEY", default="").strip()
 CASSO_API_URL = env("CASSO_API_URL", default="https://oauth.casso.vn/v2/")
 BANK_FEED_PULL_MINUTES = env.float("BANK_FEED_PULL_MINUTES", default=15)
 BANK_FEED_PULL_HOURS = env.float("BANK_FEED_PULL_HOURS", default=6)

@@ -1,7 +1,7 @@
 """Laptop defaults: SQLite, eager Celery, DEBUG on. ``make run`` uses these."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import env, env_secrets
 
 # DEBUG stays off so a demo shows the real Vietnamese 404/500 pages; set DEBUG=true in .env
 # for Django's debug pages. Static files come through WhiteNoise's finders either way.
@@ -18,10 +18,10 @@ VIETQR_ACCOUNT_NUMBER = env("VIETQR_ACCOUNT_NUMBER", default="1023456789")
 VIETQR_ACCOUNT_NAME = env("VIETQR_ACCOUNT_NAME", default="HTX DEMO CHO SO")
 # Example keys for every feed scheme, so each can be tried with curl (README, "Paying in the demo");
 # an empty value (a copied .env.example) keeps the example key.
-BANK_WEBHOOK_SECRET = env("BANK_WEBHOOK_SECRET", default="") or "dev-bank-webhook-secret"
-SEPAY_WEBHOOK_API_KEY = env("SEPAY_WEBHOOK_API_KEY", default="") or "dev-sepay-api-key"
-SEPAY_WEBHOOK_HMAC_SECRET = env("SEPAY_WEBHOOK_HMAC_SECRET", default="") or "whsec_dev_sepay_secret"
-CASSO_WEBHOOK_CHECKSUM_KEY = env("CASSO_WEBHOOK_CHECKSUM_KEY", default="") or "dev-casso-checksum-key"
-CASSO_WEBHOOK_SECURE_TOKEN = env("CASSO_WEBHOOK_SECURE_TOKEN", default="") or "dev-casso-secure-token"
+BANK_WEBHOOK_SECRET = env_secrets("BANK_WEBHOOK_SECRET") or ["dev-bank-webhook-secret"]
+SEPAY_WEBHOOK_API_KEY = env_secrets("SEPAY_WEBHOOK_API_KEY") or ["dev-sepay-api-key"]
+SEPAY_WEBHOOK_HMAC_SECRET = env_secrets("SEPAY_WEBHOOK_HMAC_SECRET") or ["whsec_dev_sepay_secret"]
+CASSO_WEBHOOK_CHECKSUM_KEY = env_secrets("CASSO_WEBHOOK_CHECKSUM_KEY") or ["dev-casso-checksum-key"]
+CASSO_WEBHOOK_SECURE_TOKEN = env_secrets("CASSO_WEBHOOK_SECURE_TOKEN") or ["dev-casso-secure-token"]
 SMS_BACKEND = env("SMS_BACKEND", default="core.sms.ConsoleBackend")
 DEMO_DATA_ALLOWED = True  # load_demo may run here (see base.py)

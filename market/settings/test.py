@@ -25,11 +25,11 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 VIETQR_BANK_BIN = "970436"
 VIETQR_ACCOUNT_NUMBER = "1023456789"
 VIETQR_ACCOUNT_NAME = "HTX CHO SO"
-BANK_WEBHOOK_SECRET = "test-bank-webhook-secret"
-SEPAY_WEBHOOK_API_KEY = "test-sepay-api-key"
-SEPAY_WEBHOOK_HMAC_SECRET = "whsec_test_sepay_secret"
-CASSO_WEBHOOK_CHECKSUM_KEY = "test-casso-checksum-key"
-CASSO_WEBHOOK_SECURE_TOKEN = "test-casso-secure-token"
+BANK_WEBHOOK_SECRET = ["test-bank-webhook-secret"]
+SEPAY_WEBHOOK_API_KEY = ["test-sepay-api-key"]
+SEPAY_WEBHOOK_HMAC_SECRET = ["whsec_test_sepay_secret"]
+CASSO_WEBHOOK_CHECKSUM_KEY = ["test-casso-checksum-key"]
+CASSO_WEBHOOK_SECURE_TOKEN = ["test-casso-secure-token"]
 # The pull is tested against loopback servers replaying the providers' recorded answers.
 SEPAY_API_TOKEN = ""
 CASSO_API_KEY = ""

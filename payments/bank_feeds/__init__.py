@@ -9,6 +9,7 @@ from .casso import CassoFeed
 from .common import (
     EARLIEST_DATE,
     MAX_AMOUNT,
+    AddressRefused,
     DateOutOfRange,
     Delivery,
     Feed,
@@ -35,6 +36,7 @@ __all__ = [
     "EARLIEST_DATE",
     "FEEDS",
     "MAX_AMOUNT",
+    "AddressRefused",
     "DateOutOfRange",
     "Delivery",
     "Feed",

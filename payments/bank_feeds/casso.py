@@ -41,6 +41,7 @@ from .common import (
     SignatureRefused,
     amount,
     clean,
+    configured_secrets,
     digest_matches,
     hmac_hex,
     json_renderings,
@@ -56,53 +57,64 @@ PAGE_SIZE = 100
 MAX_PAGES = 200  # 20,000 transfers in one pull: far beyond a cooperative's day; stops a runaway
 
 
+def _digests(payload, keys: list[str], stamp: str) -> Iterator[str]:
+    """The ``v1`` Casso would send for ``payload`` at ``stamp`` under each key, for each serialisation."""
+    for body in json_renderings(payload, sort_keys=True):
+        for key in keys:
+            yield hmac_hex(key, f"{stamp}.".encode() + body, hashlib.sha512)
+
+
 def sign(payload, key: str, timestamp_ms: int) -> str:
     """The ``X-Casso-Signature`` Casso sends for ``payload`` at ``timestamp_ms``."""
-    body = next(json_renderings(payload, sort_keys=True))
-    return f"t={timestamp_ms},v1={hmac_hex(key, f'{timestamp_ms}.'.encode() + body, hashlib.sha512)}"
+    return f"t={timestamp_ms},v1={next(_digests(payload, [key], str(timestamp_ms)))}"
 
 
-def signature_matches(payload, header: str, key: str) -> bool:
-    """Whether ``header`` is a v2 signature of ``payload`` under ``key``, whatever its time."""
-    found = re.fullmatch(r"\s*t=(\d{1,16})\s*,\s*v1=([0-9a-fA-F]{128})\s*", header)
-    if not found or not key:
+def signature_parts(header: str) -> tuple[str, str] | None:
+    """``(t, v1)`` of an ``X-Casso-Signature`` header, v1 in lower case; None if it is not ``t=<digits>,v1=<hex>``."""
+    found = re.fullmatch(r"\s*t=([0-9]{1,16})\s*,\s*v1=([0-9a-fA-F]{128})\s*", header)
+    return (found[1], found[2].lower()) if found else None
+
+
+def signature_matches(payload, header: str, keys: list[str]) -> bool:
+    """Whether ``header`` is a v2 signature of ``payload`` under one of ``keys``, whatever its time."""
+    parts = signature_parts(header)
+    if parts is None or not keys:
         return False
-    prefix = f"{found[1]}.".encode()
-    candidates = [hmac_hex(key, prefix + body, hashlib.sha512) for body in json_renderings(payload, sort_keys=True)]
-    return digest_matches(found[2], candidates)
+    return digest_matches(parts[1], _digests(payload, keys, parts[0]))
 
 
 class CassoFeed(Feed):
     name = "casso"
     label = "Casso"
     allowed_ips_setting = "CASSO_WEBHOOK_ALLOWED_IPS"
+    api_setting = "CASSO_API_KEY"
 
     def schemes(self):
         return {
-            "Webhook v2 (X-Casso-Signature)": bool(settings.CASSO_WEBHOOK_CHECKSUM_KEY),
-            "Webhook v1 (secure-token)": bool(settings.CASSO_WEBHOOK_SECURE_TOKEN),
+            "Webhook v2 (X-Casso-Signature)": bool(configured_secrets("CASSO_WEBHOOK_CHECKSUM_KEY")),
+            "Webhook v1 (secure-token)": bool(configured_secrets("CASSO_WEBHOOK_SECURE_TOKEN")),
         }
 
     def verify(self, delivery: Delivery) -> str:
         headers = delivery.headers
         if "X-Casso-Signature" in headers:
-            key = settings.CASSO_WEBHOOK_CHECKSUM_KEY
-            if not key:
+            keys = configured_secrets("CASSO_WEBHOOK_CHECKSUM_KEY")
+            if not keys:
                 raise SignatureRefused("v2 signature sent, but CASSO_WEBHOOK_CHECKSUM_KEY is not set")
-            header = headers["X-Casso-Signature"]
-            stamp = re.match(r"\s*t=(\d{1,16})\s*,", header)
-            if stamp is None:
+            parts = signature_parts(headers["X-Casso-Signature"])
+            if parts is None:
                 raise SignatureRefused("X-Casso-Signature is not t=<time>,v1=<hex>")
-            if not timestamp_fresh(int(stamp[1]) / 1000, delivery.now):
-                raise SignatureRefused(f"X-Casso-Signature time {stamp[1]} is outside the allowed window")
-            if not signature_matches(delivery.payload, header, key):
+            if not timestamp_fresh(int(parts[0]) / 1000, delivery.now):
+                raise SignatureRefused(f"X-Casso-Signature time {parts[0]} is outside the allowed window")
+            # The body is parsed only now, after the cheap checks (a malformed one is a 400).
+            if not digest_matches(parts[1], _digests(delivery.payload, keys, parts[0])):
                 raise SignatureRefused("X-Casso-Signature does not match the body")
             return "v2"
         if "Secure-Token" in headers:
-            token = settings.CASSO_WEBHOOK_SECURE_TOKEN
-            if not token:
+            tokens = configured_secrets("CASSO_WEBHOOK_SECURE_TOKEN")
+            if not tokens:
                 raise SignatureRefused("secure-token sent, but CASSO_WEBHOOK_SECURE_TOKEN is not set")
-            if not secret_matches(headers["Secure-Token"].strip(), token):
+            if not secret_matches(headers["Secure-Token"].strip(), tokens):
                 raise SignatureRefused("wrong secure-token")
             return "v1"
         raise SignatureRefused("neither X-Casso-Signature nor secure-token")
@@ -134,11 +146,8 @@ class CassoFeed(Feed):
 
     # --- the transactions API ----------------------------------------------------------
 
-    def can_pull(self):
-        return bool(settings.CASSO_API_KEY)
-
     def pull_rows(self, *, since, until) -> Iterator[dict]:
-        local = timezone.get_current_timezone()
+        local = timezone.get_default_timezone()  # Casso's dates are Vietnam time
         params = {
             "fromDate": since.astimezone(local).date().isoformat(),
             "toDate": until.astimezone(local).date().isoformat(),
@@ -152,7 +161,9 @@ class CassoFeed(Feed):
                 raise PullError("Casso answered without a record list")
             yield from records
             total = data.get("totalPages")
-            if not records or not isinstance(total, int) or page >= total:
+            if not isinstance(total, int) or isinstance(total, bool):
+                raise PullError(f"Casso answered page {page} without a page count")
+            if not records or page >= total:
                 return
         raise PullError(f"Casso has more than {MAX_PAGES} pages of transactions in this window")
 

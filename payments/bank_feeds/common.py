@@ -17,9 +17,11 @@ import hashlib
 import hmac
 import ipaddress
 import json
-from collections.abc import Iterator, Mapping
+import re
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import cached_property
 from typing import Any
 
 from django.conf import settings
@@ -31,6 +33,10 @@ EARLIEST_DATE = datetime.date(2020, 1, 1)
 
 class FeedError(ValueError):
     """The body is not a payload this provider sends; the message says what is wrong."""
+
+
+class AddressRefused(Exception):
+    """The sender's address is not on the provider's allowlist."""
 
 
 class SignatureRefused(Exception):
@@ -72,13 +78,15 @@ def amount(value, *, where: str) -> Decimal:
 
 
 def text(value) -> str:
-    return str(value or "").replace("\x00", "")
+    """A string as stored: NUL removed and a lone surrogate (``"\\ud800"`` is valid JSON) made
+    "?"; PostgreSQL's text and jsonb refuse both, and UTF-8 cannot encode the second."""
+    return str(value or "").replace("\x00", "").encode("utf-8", "replace").decode()
 
 
 def clean(value):
-    """The payload as stored: NUL characters removed (PostgreSQL's text and jsonb refuse them)."""
+    """The payload as stored: every string (key or value) as ``text`` makes it."""
     if isinstance(value, str):
-        return value.replace("\x00", "")
+        return text(value)
     if isinstance(value, dict):
         return {clean(k): clean(v) for k, v in value.items()}
     if isinstance(value, list):
@@ -153,33 +161,61 @@ def required(item: dict, key: str, where: str):
 @dataclass(frozen=True)
 class Delivery:
     """One webhook request as the verifiers see it: headers (case-insensitive, as Django's
-    ``request.headers``), the raw body, the body parsed once, and the time it arrived."""
+    ``request.headers``), the raw body and the time it arrived. ``payload`` parses the body
+    once, when first needed: the cheap checks (secret set, header well formed, time fresh)
+    come before any parsing, and the raw-body schemes never need it."""
 
     headers: Mapping[str, str]
     body: bytes
-    payload: Any
     now: datetime.datetime
+
+    @cached_property
+    def payload(self) -> Any:
+        try:
+            return json.loads(self.body)
+        except (ValueError, RecursionError) as exc:  # not UTF-8, not JSON, or absurdly deep
+            raise FeedError(f"body is not JSON: {exc}") from None
+
+
+def configured_secrets(setting: str) -> list[str]:
+    """The secrets in ``setting`` (a list, or a comma-separated string), blanks dropped: several
+    webhooks of one provider may each have their own. Empty means the scheme is refused."""
+    value = getattr(settings, setting, None) or []
+    if isinstance(value, str):
+        value = value.split(",")
+    return [secret.strip() for secret in value if secret and secret.strip()]
 
 
 def hmac_hex(key: str, message: bytes, digest=hashlib.sha256) -> str:
     return hmac.new(key.encode(), message, digest).hexdigest()
 
 
-def digest_matches(given: str, candidates: list[str]) -> bool:
-    """Whether the hex ``given`` equals one of ``candidates``, each compared in constant time.
+def hex_digest(value: str, length: int) -> str | None:
+    """A hex digest as a header carries it, lower case, without a ``sha256=`` prefix; None unless
+    it is exactly ``length`` ASCII hex digits."""
+    given = value.strip().lower().removeprefix("sha256=")
+    return given if len(given) == length and re.fullmatch(r"[0-9a-f]+", given) else None
 
-    Every candidate is compared, so the time taken does not say which one came close.
+
+def digest_matches(given: str, candidates: Iterable[str]) -> bool:
+    """Whether the hex ``given`` (as ``hex_digest`` returns it) equals one of ``candidates``.
+
+    Each is compared in constant time, and every one is compared, so the time taken does not
+    say which came close.
     """
-    given_bytes = given.strip().lower().encode()
     matched = False
     for candidate in candidates:
-        matched |= hmac.compare_digest(candidate.encode(), given_bytes)
+        matched |= hmac.compare_digest(candidate.encode(), given.encode())
     return matched
 
 
-def secret_matches(given: str, secret: str) -> bool:
-    """A shared secret sent as is (an API key, a token), compared in constant time. An unset secret matches nothing."""
-    return bool(secret) and hmac.compare_digest(given.encode(), secret.encode())
+def secret_matches(given: str, secrets: list[str]) -> bool:
+    """A shared secret sent as is (an API key, a token) equals one of ``secrets``, compared in
+    constant time. No secrets match nothing."""
+    matched = False
+    for secret in secrets:
+        matched |= hmac.compare_digest(given.encode("utf-8", "replace"), secret.encode())
+    return matched
 
 
 def json_renderings(payload: Any, *, sort_keys: bool) -> Iterator[bytes]:
@@ -191,11 +227,12 @@ def json_renderings(payload: Any, *, sort_keys: bool) -> Iterator[bytes]:
     """
     seen = set()
     for ensure_ascii in (False, True):
-        text = json.dumps(payload, ensure_ascii=ensure_ascii, separators=(",", ":"), sort_keys=sort_keys)
-        for rendering in (text, text.replace("/", "\\/")):
+        written = json.dumps(payload, ensure_ascii=ensure_ascii, separators=(",", ":"), sort_keys=sort_keys)
+        for rendering in (written, written.replace("/", "\\/")):
             if rendering not in seen:
                 seen.add(rendering)
-                yield rendering.encode()
+                # A lone surrogate cannot have been signed as UTF-8; passed through, it matches nothing.
+                yield rendering.encode("utf-8", "surrogatepass")
 
 
 def timestamp_fresh(moment: float, now: datetime.datetime) -> bool:
@@ -204,8 +241,20 @@ def timestamp_fresh(moment: float, now: datetime.datetime) -> bool:
 
 
 def allowed_networks(entries) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
-    """The networks of an allowlist setting (addresses or CIDR blocks). Raises ValueError for a bad entry."""
-    return [ipaddress.ip_network(entry.strip(), strict=False) for entry in entries if entry.strip()]
+    """The networks of an allowlist setting (addresses or CIDR blocks). Raises ValueError for a bad entry.
+
+    An IPv4-mapped IPv6 entry (``::ffff:1.2.3.4``) is its IPv4 network, as a client address is.
+    """
+    networks = []
+    for entry in entries:
+        if not entry.strip():
+            continue
+        network = ipaddress.ip_network(entry.strip(), strict=False)
+        mapped = network.network_address.ipv4_mapped if network.version == 6 else None
+        if mapped is not None and network.prefixlen >= 96:
+            network = ipaddress.ip_network((mapped, network.prefixlen - 96), strict=False)
+        networks.append(network)
+    return networks
 
 
 # --- a provider --------------------------------------------------------------------------
@@ -222,6 +271,7 @@ class Feed:
     name = ""
     label = ""
     allowed_ips_setting = ""
+    api_setting = ""  # the setting holding its transactions API's key, if it has an API
 
     def schemes(self) -> dict[str, bool]:
         """Each authentication scheme this provider can use → whether its secret is configured."""
@@ -240,8 +290,8 @@ class Feed:
         return {"success": True, "received": len(results), "results": results}
 
     def can_pull(self) -> bool:
-        """Whether a transactions API is configured to pull from."""
-        return False
+        """Whether its transactions API has a key to pull with."""
+        return bool(self.api_setting and getattr(settings, self.api_setting, ""))
 
     def pull_rows(self, *, since: datetime.datetime, until: datetime.datetime) -> Iterator[dict]:
         """The API's rows for transfers between ``since`` and ``until``, page by page; raises ``PullError``."""
@@ -253,3 +303,10 @@ class Feed:
 
     def allowed_ips(self) -> list:
         return allowed_networks(getattr(settings, self.allowed_ips_setting, []) or [])
+
+    def address_check(self, address) -> None:
+        """Raise ``AddressRefused`` unless ``address`` (``market.ratelimit.client_address``) is on
+        the allowlist, when there is one."""
+        networks = self.allowed_ips()
+        if networks and (address is None or not any(address in network for network in networks)):
+            raise AddressRefused(f"address {address} not allowed")

@@ -6,10 +6,6 @@ signed with HMAC-SHA256 over the raw body under ``BANK_WEBHOOK_SECRET``; the hex
 in ``X-Signature`` (an optional ``sha256=`` prefix is accepted).
 """
 
-import re
-
-from django.conf import settings
-
 from .common import (
     Delivery,
     Feed,
@@ -17,7 +13,9 @@ from .common import (
     SignatureRefused,
     amount,
     clean,
+    configured_secrets,
     digest_matches,
+    hex_digest,
     hmac_hex,
     normalise_reference,
     parse_when,
@@ -37,16 +35,16 @@ class GenericFeed(Feed):
     allowed_ips_setting = "BANK_WEBHOOK_ALLOWED_IPS"
 
     def schemes(self):
-        return {"HMAC-SHA256 (X-Signature)": bool(settings.BANK_WEBHOOK_SECRET)}
+        return {"HMAC-SHA256 (X-Signature)": bool(configured_secrets("BANK_WEBHOOK_SECRET"))}
 
     def verify(self, delivery: Delivery) -> str:
-        secret = settings.BANK_WEBHOOK_SECRET
-        if not secret:
+        secrets = configured_secrets("BANK_WEBHOOK_SECRET")
+        if not secrets:
             raise SignatureRefused("BANK_WEBHOOK_SECRET is not set")
-        given = delivery.headers.get("X-Signature", "").strip().lower().removeprefix("sha256=")
-        if not re.fullmatch(r"[0-9a-f]{64}", given):
+        given = hex_digest(delivery.headers.get("X-Signature", ""), 64)
+        if given is None:
             raise SignatureRefused("X-Signature missing or not a hex SHA-256")
-        if not digest_matches(given, [sign(delivery.body, secret)]):
+        if not digest_matches(given, (sign(delivery.body, secret) for secret in secrets)):
             raise SignatureRefused("X-Signature does not match the body")
         return "hmac"
 

@@ -226,3 +226,73 @@ def test_a_deeply_nested_casso_body_is_refused_not_a_500(client, depth):
     )
     assert response.status_code in (400, 401)
     assert not BankTransaction.objects.exists()
+
+
+@pytest.mark.parametrize("scheme", ["sepay-hmac", "casso-v2"])
+def test_a_lone_surrogate_is_refused_not_a_500(client, scheme):
+    import time
+
+    body = b'{"error":0,"data":{"id":1,"amount":1000,"description":"\\ud800"},"content":"\\ud800"}'
+    headers = feed_headers(scheme, body.replace(b"\\ud800", b"x"))  # signed over other content
+    response = client.post(feed_url(SCHEMES[scheme]), data=body, content_type="application/json", headers=headers)
+    assert response.status_code == 401
+    raw = b'{"content":"\xed\xa0\x80"}'  # the surrogate as raw bytes
+    stamp = str(int(time.time()))
+    response = client.post(
+        feed_url("sepay"),
+        data=raw,
+        content_type="application/json",
+        headers={"X-SePay-Timestamp": stamp, "X-SePay-Signature": "sha256=" + "0" * 64},
+    )
+    assert response.status_code in (400, 401)
+
+
+def test_a_signed_memo_with_a_lone_surrogate_is_stored_readably(client, order):
+    body = (
+        b'{"id":"s1","amount":'
+        + str(int(order.total_incl_tax)).encode()
+        + b',"description":"CS'
+        + order.number.encode()
+        + b' \\ud800"}'
+    )
+    response = post_feed(client, "generic", body)
+    assert response.status_code == 200
+    assert BankTransaction.objects.get().memo == f"CS{order.number} ?"
+    order.refresh_from_db()
+    assert order.status == status.PAID
+
+
+def test_each_of_several_secrets_is_accepted_and_nothing_else(client, order, settings):
+    settings.SEPAY_WEBHOOK_HMAC_SECRET = ["whsec_platform", "whsec_htx_thien_an"]
+    body = body_for("sepay-hmac", order)
+    assert post_feed(client, "sepay-hmac", body, secret="whsec_htx_thien_an").status_code == 200
+    assert post_feed(client, "sepay-hmac", body, secret="whsec_platform").status_code == 200
+    assert post_feed(client, "sepay-hmac", body, secret="whsec_other").status_code == 401
+
+
+def test_a_secret_of_spaces_is_unset_and_a_copied_comment_stops_the_check(monkeypatch, settings):
+    from market.settings.base import env_secrets
+    from payments.checks import bank_feed_settings_check
+
+    monkeypatch.setenv("SEPAY_WEBHOOK_HMAC_SECRET", "              ")
+    assert env_secrets("SEPAY_WEBHOOK_HMAC_SECRET") == []
+    monkeypatch.setenv("SEPAY_WEBHOOK_HMAC_SECRET", " whsec_a , whsec_b ")
+    assert env_secrets("SEPAY_WEBHOOK_HMAC_SECRET") == ["whsec_a", "whsec_b"]
+    settings.SEPAY_WEBHOOK_HMAC_SECRET = ["whsec_a  # the secret key from SePay"]
+    assert [e.id for e in bank_feed_settings_check(None)] == ["payments.E003"]
+    settings.SEPAY_WEBHOOK_HMAC_SECRET = ["whsec_a#b"]  # a '#' inside a key is allowed
+    assert bank_feed_settings_check(None) == []
+
+
+def test_an_ipv4_mapped_allowlist_entry_matches_its_ipv4_sender(client, order, settings):
+    settings.SEPAY_WEBHOOK_ALLOWED_IPS = ["::ffff:172.236.138.20"]
+    settings.NUM_PROXIES = 1
+    body = body_for("sepay-hmac", order)
+    response = client.post(
+        feed_url("sepay"),
+        data=body,
+        content_type="application/json",
+        headers=feed_headers("sepay-hmac", body),
+        HTTP_X_FORWARDED_FOR=SEPAY_V4,
+    )
+    assert response.status_code == 200

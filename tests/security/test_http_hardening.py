@@ -285,7 +285,7 @@ def test_an_absurdly_deep_signed_webhook_body_is_a_400_not_a_500(client, setting
         "/payments/webhooks/bank/generic/",
         data=body,
         content_type="application/json",
-        HTTP_X_SIGNATURE=sign(body, settings.BANK_WEBHOOK_SECRET),
+        HTTP_X_SIGNATURE=sign(body, settings.BANK_WEBHOOK_SECRET[0]),
     )
     assert response.status_code == 400
 

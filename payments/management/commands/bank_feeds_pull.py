@@ -16,18 +16,17 @@ class Command(BaseCommand):
     help = "Pull recent transactions from SePay/Casso and store the ones no webhook delivered."
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "--provider", action="append", choices=sorted(FEEDS), help="only this provider (repeatable)"
-        )
+        with_api = sorted(name for name, feed in FEEDS.items() if feed.api_setting)
+        parser.add_argument("--provider", action="append", choices=with_api, help="only this provider (repeatable)")
         parser.add_argument("--hours", type=float, help="how far back to read (default BANK_FEED_PULL_HOURS)")
 
     def handle(self, *args, provider=None, hours=None, **options):
         if hours is not None and not 0 < hours <= 24 * 31:
             raise CommandError("--hours must be between 0 and 744 (31 days)")
         if provider:
-            missing = [name for name in provider if not FEEDS[name].can_pull()]
+            missing = [FEEDS[name].api_setting for name in provider if not FEEDS[name].can_pull()]
             if missing:
-                raise CommandError(f"no API key set for: {', '.join(missing)} (SEPAY_API_TOKEN, CASSO_API_KEY)")
+                raise CommandError(f"no API key set: {', '.join(missing)}")
         elif not feeds_pullable():
             raise CommandError("no bank feed has an API key set (SEPAY_API_TOKEN, CASSO_API_KEY)")
         failed = []
