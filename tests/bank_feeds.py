@@ -2,11 +2,14 @@
 
 import json
 import time
+from pathlib import Path
 
 from django.urls import reverse
 
 from payments.bank_feeds import casso, generic, sepay
 from payments.bank_feeds.common import configured_secrets
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "bank"
 
 # Each scheme → the provider (URL) that takes it.
 SCHEMES = {
@@ -62,3 +65,19 @@ def post_feed(client, scheme: str, body: bytes, *, provider: str | None = None, 
         content_type="application/json",
         headers=feed_headers(scheme, body, **signing),
     )
+
+
+def fixture_text(name: str, *, number: str, amount, when: str = "") -> str:
+    """A recorded provider body from ``tests/fixtures/bank/``, for this order number, amount and time."""
+    text = (FIXTURES / name).read_text(encoding="utf-8")
+    return text.replace("{number}", number).replace("{amount}", str(int(amount))).replace("{when}", when)
+
+
+def awaiting_order(client):
+    """A VietQR order of 150.000 ₫ (120.000 ₫ of goods and 30.000 ₫ delivery), awaiting payment."""
+    from oscar.core.loading import get_model
+
+    from tests.factories import CooperativeFactory, checkout, make_product, order_number_from
+
+    product = make_product(cooperative=CooperativeFactory(shipping_fee=30000), price=120000, stock=5)
+    return get_model("order", "Order").objects.get(number=order_number_from(checkout(client, [product])))

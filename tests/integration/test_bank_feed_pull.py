@@ -4,7 +4,6 @@ loopback HTTP, feeding the same intake as the webhooks."""
 import datetime
 import json
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.core.cache import cache
@@ -17,26 +16,23 @@ from payments import status
 from payments.bank_feeds import FEEDS, sepay
 from payments.models import BankFeedStatus, BankTransaction
 from payments.services.feeds import bank_feed_pull, bank_feeds_pull
-from tests.bank_feeds import post_feed
-from tests.factories import CooperativeFactory, UserFactory, checkout, make_product, order_number_from
+from tests.bank_feeds import awaiting_order, fixture_text, post_feed
+from tests.factories import UserFactory
 from tests.loopback import serve
 
 Order = get_model("order", "Order")
 PaymentEvent = get_model("order", "PaymentEvent")
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "bank"
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def order(client):
-    product = make_product(cooperative=CooperativeFactory(shipping_fee=30000), price=120000, stock=5)
-    return Order.objects.get(number=order_number_from(checkout(client, [product])))
+    return awaiting_order(client)
 
 
 def recorded(name: str, *, number: str, amount, when: str) -> dict:
-    text = (FIXTURES / name).read_text(encoding="utf-8")
-    return json.loads(text.replace("{number}", number).replace("{amount}", str(int(amount))).replace("{when}", when))
+    return json.loads(fixture_text(name, number=number, amount=amount, when=when))
 
 
 def an_hour_ago() -> str:
@@ -123,8 +119,7 @@ def test_a_transfer_no_webhook_delivered_is_found_by_the_pull_and_pays_its_order
 )
 def test_the_same_transfer_by_webhook_then_by_pull_is_stored_once(request, client, order, provider, scheme, fixture):
     request.getfixturevalue(f"{provider}_api")
-    body = (FIXTURES / fixture).read_text().replace("{number}", order.number)
-    body = body.replace("{amount}", str(int(order.total_incl_tax))).encode()
+    body = fixture_text(fixture, number=order.number, amount=order.total_incl_tax).encode()
     assert post_feed(client, scheme, body).json()["results"][0]["new"] is True
     [report] = bank_feeds_pull(names=[provider])
     assert (report.fetched, report.new) == (2, 1)  # only the money out is new
@@ -141,8 +136,7 @@ def test_a_webhook_after_the_pull_is_not_new_and_notes_that_the_webhook_works(
 ):
     request.getfixturevalue(f"{provider}_api")
     bank_feeds_pull(names=[provider])
-    body = (FIXTURES / fixture).read_text().replace("{number}", order.number)
-    body = body.replace("{amount}", str(int(order.total_incl_tax))).encode()
+    body = fixture_text(fixture, number=order.number, amount=order.total_incl_tax).encode()
     response = post_feed(client, scheme, body)
     assert response.status_code == 200
     assert response.json()["success"] is True and response.json()["results"][0]["new"] is False

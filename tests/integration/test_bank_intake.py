@@ -1,6 +1,5 @@
 import json
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -8,25 +7,22 @@ from oscar.core.loading import get_model
 
 from payments import status
 from payments.models import BankTransaction, PaymentAudit
-from tests.bank_feeds import post_feed
+from tests.bank_feeds import awaiting_order, fixture_text, post_feed
 from tests.factories import CooperativeFactory, UserFactory, checkout, make_product, order_number_from
 
 Order = get_model("order", "Order")
 PaymentEvent = get_model("order", "PaymentEvent")
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "bank"
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def order(client):
-    product = make_product(cooperative=CooperativeFactory(shipping_fee=30000), price=120000, stock=5)
-    return Order.objects.get(number=order_number_from(checkout(client, [product])))
+    return awaiting_order(client)
 
 
 def fixture_body(name: str, *, number: str, amount) -> bytes:
-    text = (FIXTURES / name).read_text(encoding="utf-8")
-    return text.replace("{number}", number).replace("{amount}", str(int(amount))).encode()
+    return fixture_text(name, number=number, amount=amount).encode()
 
 
 @pytest.mark.parametrize(

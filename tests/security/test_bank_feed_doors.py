@@ -2,7 +2,6 @@
 from an address off the allowlist. Nothing of theirs pays an order or reaches a stored row."""
 
 import json
-from pathlib import Path
 
 import pytest
 from django.core.checks import run_checks
@@ -11,12 +10,10 @@ from oscar.core.loading import get_model
 
 from payments import status
 from payments.models import BankFeedStatus, BankTransaction
-from tests.bank_feeds import SCHEMES, feed_headers, feed_url, post_feed
-from tests.factories import CooperativeFactory, checkout, make_product, order_number_from
+from tests.bank_feeds import SCHEMES, awaiting_order, feed_headers, feed_url, fixture_text, post_feed
 
 Order = get_model("order", "Order")
 PaymentEvent = get_model("order", "PaymentEvent")
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "bank"
 FIXTURE_OF = {
     "sepay-hmac": "sepay.json",
     "sepay-apikey": "sepay.json",
@@ -29,8 +26,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def order(client):
-    product = make_product(cooperative=CooperativeFactory(shipping_fee=30000), price=120000, stock=5)
-    return Order.objects.get(number=order_number_from(checkout(client, [product])))
+    return awaiting_order(client)
 
 
 def body_for(scheme: str, order) -> bytes:
@@ -38,8 +34,7 @@ def body_for(scheme: str, order) -> bytes:
         return json.dumps(
             {"id": "g-1", "amount": int(order.total_incl_tax), "description": f"CS{order.number}"}
         ).encode()
-    text = (FIXTURES / FIXTURE_OF[scheme]).read_text(encoding="utf-8")
-    return text.replace("{number}", order.number).replace("{amount}", str(int(order.total_incl_tax))).encode()
+    return fixture_text(FIXTURE_OF[scheme], number=order.number, amount=order.total_incl_tax).encode()
 
 
 def unpaid(order) -> bool:
@@ -136,6 +131,19 @@ def allowlist(settings):
     settings.NUM_PROXIES = 1
 
 
+def post_from(client, order, forwarded_for: str, **meta):
+    """A SePay HMAC delivery for ``order`` that reached Django with this X-Forwarded-For."""
+    body = body_for("sepay-hmac", order)
+    return client.post(
+        feed_url("sepay"),
+        data=body,
+        content_type="application/json",
+        headers=feed_headers("sepay-hmac", body),
+        HTTP_X_FORWARDED_FOR=forwarded_for,
+        **meta,
+    )
+
+
 @pytest.mark.parametrize(
     ("forwarded_for", "allowed"),
     [
@@ -149,15 +157,7 @@ def allowlist(settings):
     ],
 )
 def test_sepays_allowlist_reads_the_sender_through_the_trusted_proxy(client, order, allowlist, forwarded_for, allowed):
-    body = body_for("sepay-hmac", order)
-    response = client.post(
-        feed_url("sepay"),
-        data=body,
-        content_type="application/json",
-        headers=feed_headers("sepay-hmac", body),
-        HTTP_X_FORWARDED_FOR=forwarded_for,
-        REMOTE_ADDR="10.0.0.2",
-    )
+    response = post_from(client, order, forwarded_for, REMOTE_ADDR="10.0.0.2")
     if allowed:
         assert response.status_code == 200
     else:
@@ -169,15 +169,7 @@ def test_sepays_allowlist_reads_the_sender_through_the_trusted_proxy(client, ord
 def test_without_a_proxy_a_forwarded_header_does_not_pass_the_allowlist(client, order, settings):
     settings.SEPAY_WEBHOOK_ALLOWED_IPS = [SEPAY_V4]
     settings.NUM_PROXIES = 0
-    body = body_for("sepay-hmac", order)
-    response = client.post(
-        feed_url("sepay"),
-        data=body,
-        content_type="application/json",
-        headers=feed_headers("sepay-hmac", body),
-        HTTP_X_FORWARDED_FOR=SEPAY_V4,
-    )
-    assert response.status_code == 403
+    assert post_from(client, order, SEPAY_V4).status_code == 403
 
 
 def test_the_allowlist_of_one_provider_does_not_bind_another(client, order, allowlist):
@@ -287,12 +279,4 @@ def test_a_secret_of_spaces_is_unset_and_a_copied_comment_stops_the_check(monkey
 def test_an_ipv4_mapped_allowlist_entry_matches_its_ipv4_sender(client, order, settings):
     settings.SEPAY_WEBHOOK_ALLOWED_IPS = ["::ffff:172.236.138.20"]
     settings.NUM_PROXIES = 1
-    body = body_for("sepay-hmac", order)
-    response = client.post(
-        feed_url("sepay"),
-        data=body,
-        content_type="application/json",
-        headers=feed_headers("sepay-hmac", body),
-        HTTP_X_FORWARDED_FOR=SEPAY_V4,
-    )
-    assert response.status_code == 200
+    assert post_from(client, order, SEPAY_V4).status_code == 200
