@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= market.settings.dev
 
-.PHONY: run test lint bench install messages clean-testdb
+.PHONY: run test lint bench install install-dev messages clean-testdb
 
 $(VENV)/.installed: requirements.txt
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found: install Python 3.11 or run 'make PYTHON=python3 ...'"; exit 1; }
@@ -14,7 +14,13 @@ $(VENV)/.installed: requirements.txt
 	$(PY) -m pip install --quiet -r requirements.txt
 	touch $@
 
+# Tests and tools: production's packages plus requirements-dev.txt.
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
 install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
 
 messages: install
 	$(PY) manage.py compilemessages --ignore=.venv -v0
@@ -25,16 +31,18 @@ run: install messages
 	$(PY) manage.py site_configure
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-test: install messages
+# Two workers (this is a 2-core machine), each with its own kept database; the slowest 15 printed.
+test: install-dev messages
 	DJANGO_SETTINGS_MODULE=market.settings.test $(PY) manage.py makemigrations --check --dry-run
-	DJANGO_SETTINGS_MODULE=market.settings.test $(PY) -m pytest
+	DJANGO_SETTINGS_MODULE=market.settings.test $(PY) -m pytest -n 2 --durations=15
 
-lint: install
+lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
-bench: install messages
+bench: install-dev messages
 	$(PY) -m benchmarks
 
 clean-testdb:
-	rm -f .pytest-db*.sqlite3
+	rm -f .pytest-db*.sqlite3 .pytest-db*.sqlite3_gw*

@@ -192,11 +192,10 @@ def worker(size: str) -> None:
     from django.utils import timezone
     from oscar.core.loading import get_model
 
-    from market.areas import Area
-    from market.models import OrganiserArea
+    from core.areas import Area
     from market.stats.forms import StatsFilterForm
     from market.stats.rollup import statistics_rebuild
-    from merchants.models import Stall
+    from merchants.models import OrganiserArea, Stall
 
     call_command("migrate", verbosity=0, interactive=False)
     seed_s = _seed(size)

@@ -14,7 +14,7 @@ from django.utils import timezone
 from oscar.apps.partner.strategy import Default
 from oscar.core.loading import get_class, get_model
 
-from market.geo import oscar_country_vietnam
+from core.geo import oscar_country_vietnam
 from payments import status
 from payments.gateways import gateway_for
 from payments.services.orders import order_pay, order_void, source_type_for

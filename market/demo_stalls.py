@@ -6,10 +6,9 @@ import datetime
 
 from django.utils import timezone
 
-from market.models import OrganiserArea
 from market.roles import FIELD_AGENTS, ORGANISERS, role
 from market.stats.models import ProvinceTarget
-from merchants.models import Application, IssuedQR, Market, PlacardPrint
+from merchants.models import Application, IssuedQR, Market, OrganiserArea, PlacardPrint
 from merchants.services import (
     application_approve,
     application_reject,

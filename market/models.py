@@ -5,7 +5,6 @@ points at the ``ocop_catalog.Cooperative`` record and shows its fields live: the
 is the one home of a cooperative's facts, the page only adds an editor's words around it.
 """
 
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
@@ -13,8 +12,6 @@ from wagtail.admin.panels import FieldPanel, InlinePanel
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
-
-from . import geo
 
 
 class HomePage(Page):
@@ -146,34 +143,3 @@ class CooperativePage(Page):
         context = super().get_context(request, *args, **kwargs)
         context["products"] = product_list_for_cooperative(cooperative=self.cooperative)
         return context
-
-
-class OrganiserArea(models.Model):
-    """The commune or province an organiser (a commune or province official) answers for.
-
-    Organisers see and act on markets, applications and statistics of their area only:
-    a commune organiser their commune, a province organiser (no commune) the whole
-    province. Platform admins (superusers) need no area. See ``market.areas``.
-    """
-
-    user = models.OneToOneField(
-        "auth.User", on_delete=models.CASCADE, related_name="organiser_area", verbose_name=_("Cán bộ")
-    )
-    province_code = models.PositiveSmallIntegerField(_("Tỉnh/thành phố"), choices=geo.province_choices)
-    commune_code = models.PositiveIntegerField(
-        _("Xã/phường"), null=True, blank=True, help_text=_("Để trống với cán bộ cấp tỉnh.")
-    )
-
-    class Meta:
-        verbose_name = _("Địa bàn của cán bộ")
-        verbose_name_plural = _("Địa bàn của cán bộ")
-
-    def __str__(self):
-        return f"{self.user} · {geo.commune_name(self.commune_code) or geo.province_name(self.province_code)}"
-
-    def clean(self):
-        if self.commune_code and self.province_code:
-            try:
-                geo.validate_commune_in_province(province_code=self.province_code, commune_code=self.commune_code)
-            except ValidationError as exc:
-                raise ValidationError({"commune_code": exc}) from None

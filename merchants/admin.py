@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Application, IssuedQR, Market, Stall
+from .models import Application, IssuedQR, Market, OrganiserArea, Stall
 
 
 @admin.register(Market)
@@ -33,3 +33,13 @@ class IssuedQRAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(OrganiserArea)
+class OrganiserAreaAdmin(admin.ModelAdmin):
+    """Which commune or province each organiser answers for (``merchants.areas``)."""
+
+    list_display = ["user", "province_code", "commune_code"]
+    list_filter = ["province_code"]
+    search_fields = ["user__username", "user__email"]
+    raw_id_fields = ["user"]

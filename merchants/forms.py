@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from market import geo
+from core import geo
 from payments.banks import bank_choices
 
 from .models import Market

@@ -7,13 +7,14 @@ nothing else writes ``IssuedQR``.
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from market import geo
+from core import geo
 
 ACCOUNT_VALIDATOR = RegexValidator(
     r"^[0-9A-Za-z]{1,19}$", _("Số tài khoản gồm 1–19 chữ số hoặc chữ cái, không dấu cách.")
@@ -330,3 +331,36 @@ class PlacardBatch(models.Model):
     @property
     def percent(self) -> int:
         return int(100 * self.done / self.total) if self.total else 0
+
+
+class OrganiserArea(models.Model):
+    """The commune or province an organiser (a commune or province official) answers for.
+
+    Organisers see and act on markets, applications and statistics of their area only:
+    a commune organiser their commune, a province organiser (no commune) the whole
+    province. Platform admins (superusers) need no area. See ``merchants.areas``.
+    The table keeps the name it had when the model lived in ``market``.
+    """
+
+    user = models.OneToOneField(
+        "auth.User", on_delete=models.CASCADE, related_name="organiser_area", verbose_name=_("Cán bộ")
+    )
+    province_code = models.PositiveSmallIntegerField(_("Tỉnh/thành phố"), choices=geo.province_choices)
+    commune_code = models.PositiveIntegerField(
+        _("Xã/phường"), null=True, blank=True, help_text=_("Để trống với cán bộ cấp tỉnh.")
+    )
+
+    class Meta:
+        db_table = "market_organiserarea"
+        verbose_name = _("Địa bàn của cán bộ")
+        verbose_name_plural = _("Địa bàn của cán bộ")
+
+    def __str__(self):
+        return f"{self.user} · {geo.commune_name(self.commune_code) or geo.province_name(self.province_code)}"
+
+    def clean(self):
+        if self.commune_code and self.province_code:
+            try:
+                geo.validate_commune_in_province(province_code=self.province_code, commune_code=self.commune_code)
+            except ValidationError as exc:
+                raise ValidationError({"commune_code": exc}) from None

@@ -3,8 +3,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from oscar.core.loading import get_model
 
-from market.money import format_vnd, parse_dong
-from market.phones import national, parse_vn_phone
+from core.money import format_vnd, parse_dong
+from core.phones import national, parse_vn_phone
 
 from .models import OcopCertification
 from .photos import photo_normalise

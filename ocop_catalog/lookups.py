@@ -10,7 +10,7 @@ from django.db import models
 from django.db.backends.signals import connection_created
 from django.dispatch import receiver
 
-from market.text import fold
+from core.text import fold
 
 
 class VnFold(models.Transform):

@@ -13,8 +13,8 @@ from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, QuerySet, S
 from django.db.models.functions import Coalesce
 from oscar.core.loading import get_model
 
-from market import geo
-from market.text import fold
+from core import geo
+from core.text import fold
 
 from .models import Cooperative, OcopCertification
 

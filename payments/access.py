@@ -1,7 +1,7 @@
 """Who may see an order page without an account: the session that placed it, or that
 looked it up with the order number and the phone number it was placed with."""
 
-from market.grants import session_grant, session_has
+from core.grants import session_grant, session_has
 
 
 def order_grant_access(request, number: str) -> None:

@@ -1,33 +1,9 @@
-"""The NAPAS bank list, keyed on the 6-digit BIN (never the short code: codes collide).
+"""The NAPAS bank list for forms: choices by short name. The list itself (data/napas_banks.json,
+keyed on the 6-digit BIN) is read by the VietQR codec, which needs it and imports nothing of ours."""
 
-``data/napas_banks.json`` is the project's copy of the SBV 2023 list merged with the
-vietqr.io list; entries where the sources disagree carry a ``note``.
-"""
+from .vietqr import Bank, bank_for_bin, banks_by_bin
 
-import json
-from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
-
-DATA = Path(__file__).resolve().parent / "data" / "napas_banks.json"
-
-
-@dataclass(frozen=True)
-class Bank:
-    bin: str
-    code: str
-    short_name: str
-    name: str
-
-
-@cache
-def banks_by_bin() -> dict[str, Bank]:
-    rows = json.loads(DATA.read_text(encoding="utf-8"))
-    return {row["bin"]: Bank(row["bin"], row["code"], row["short_name"], row["name"]) for row in rows}
-
-
-def bank_for_bin(bin_code: str) -> Bank | None:
-    return banks_by_bin().get(bin_code)
+__all__ = ["Bank", "bank_choices", "bank_for_bin", "banks_by_bin"]
 
 
 def bank_choices() -> list[tuple[str, str]]:

@@ -2,7 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from market.phones import parse_vn_phone
+from core.phones import parse_vn_phone
 
 
 class OrderLookupForm(forms.Form):

@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 from oscar.core.loading import get_model
 
+from core.phones import e164, parse_vn_phone
 from core.urls import absolute_url
-from market.phones import e164, parse_vn_phone
 
 from .bank_feeds import FEEDS
 from .models import BankFeedStatus, BankTransaction, StripeEvent

@@ -21,13 +21,48 @@ To support another field, add it to ``_build_fields`` and ``VietQRPayload``.
 """
 
 import binascii
+import json
 import re
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import cache
+from pathlib import Path
 
-from market.text import strip_diacritics
+# The codec imports the standard library only: no Django, no project package. It can be
+# copied out, or imported by a script, on its own (``tests/unit/test_vietqr_pure.py``).
 
-from .banks import bank_for_bin
+BANKS = Path(__file__).resolve().parent / "data" / "napas_banks.json"
+
+
+@dataclass(frozen=True)
+class Bank:
+    bin: str
+    code: str
+    short_name: str
+    name: str
+
+
+@cache
+def banks_by_bin() -> dict[str, Bank]:
+    """The NAPAS bank list, keyed on the 6-digit BIN (never the short code: codes collide).
+
+    ``data/napas_banks.json`` is the project's copy of the SBV 2023 list merged with the
+    vietqr.io list; entries where the sources disagree carry a ``note``.
+    """
+    rows = json.loads(BANKS.read_text(encoding="utf-8"))
+    return {row["bin"]: Bank(row["bin"], row["code"], row["short_name"], row["name"]) for row in rows}
+
+
+def bank_for_bin(bin_code: str) -> Bank | None:
+    return banks_by_bin().get(bin_code)
+
+
+def _ascii(text: str) -> str:
+    """Vietnamese without marks ("Đơn hàng" → "Don hang"): bank apps show a memo's ASCII only."""
+    decomposed = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
 
 NAPAS_GUID = "A000000727"
 SERVICE_TO_ACCOUNT = "QRIBFTTA"
@@ -79,7 +114,7 @@ class VietQRPayload:
 
 def ascii_text(text: str) -> str:
     """Vietnamese → plain ASCII: marks stripped, Đ/đ mapped (NFD leaves them whole)."""
-    return " ".join(strip_diacritics(text).split())
+    return " ".join(_ascii(text).split())
 
 
 def crc16_ccitt_false(data: str) -> str:

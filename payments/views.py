@@ -17,7 +17,7 @@ from django.views.generic import FormView, TemplateView
 from oscar.apps.payment.exceptions import PaymentError
 from oscar.core.loading import get_model
 
-from market.ratelimit import attempt_key, attempt_release, attempt_take, client_address
+from core.ratelimit import attempt_key, attempt_release, attempt_take, client_address
 
 from . import status
 from .access import order_can_view, order_grant_access

@@ -18,7 +18,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.shortcuts import render
 
-from market.ratelimit import lockout_message, lockout_minutes
+from core.ratelimit import lockout_message, lockout_minutes
 
 
 class LockoutBackend(AxesStandaloneBackend):

@@ -21,7 +21,7 @@ from django.views.generic import FormView
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
 
-from market.ratelimit import attempt_key, attempt_release, attempt_take
+from core.ratelimit import attempt_key, attempt_release, attempt_take
 
 from .forms import TwoFactorCodeForm
 from .selectors import two_factor_device, two_factor_expected

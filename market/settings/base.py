@@ -224,7 +224,7 @@ AXES_RESET_ON_SUCCESS = True
 # Tries during the lock are refused but not counted, so the lock ends 15 minutes after the
 # 10th wrong password, as the lock page says, however often the vendor tries again meanwhile.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
-AXES_CLIENT_IP_CALLABLE = "market.ratelimit.client_ip"
+AXES_CLIENT_IP_CALLABLE = "core.ratelimit.client_ip"
 # Masked in the attempts axes stores: Oscar's login form posts "login-password", which axes
 # would otherwise keep as typed (a wrong password is often the right one with a typo).
 AXES_SENSITIVE_PARAMETERS = [
@@ -257,10 +257,10 @@ OSCAR_SHOP_NAME = "Chợ Số"
 OSCAR_SHOP_TAGLINE = _("Sản phẩm OCOP từ các hợp tác xã")
 OSCAR_DEFAULT_CURRENCY = "VND"
 # Oscar's |currency filter is replaced by market/templatetags/currency_filters.py, so it
-# and our |vnd both print through market.money.format_vnd ("125.000 ₫"). Replacing a tag
+# and our |vnd both print through core.money.format_vnd ("125.000 ₫"). Replacing a tag
 # library by name is what templates.W003 warns about; here it is the intent.
 SILENCED_SYSTEM_CHECKS = ["templates.W003"]
-OSCAR_SLUG_FUNCTION = "market.text.slugify_vi"
+OSCAR_SLUG_FUNCTION = "core.text.slugify_vi"
 OSCAR_THUMBNAILER = "ocop_catalog.renditions.OscarThumbnailer"
 OSCAR_HOMEPAGE = "/"
 OSCAR_PRODUCTS_PER_PAGE = 20
@@ -317,6 +317,8 @@ VIETQR_ACCOUNT_NAME = env("VIETQR_ACCOUNT_NAME", default="")
 PAYMENT_EXPIRY = datetime.timedelta(hours=env.float("PAYMENT_EXPIRY_HOURS", default=24))
 # Transfers into other accounts than the platform's are offered to these matchers in turn.
 BANK_ACCOUNT_MATCHERS = ["merchants.services.stall_transfer_match"]
+# Told when a market's stalls, applications, QR codes or payments change (merchants.hooks).
+MARKET_CHANGED_HOOKS = ["market.stats.tasks.market_facts_refresh"]
 # Bank-notification feeds (payments/bank_feeds/, docs/bank-feeds.md). Each provider is verified
 # by its own scheme with its own secret; an unset secret means that scheme is refused.
 # Our own scheme (/payments/webhooks/bank/generic/): HMAC-SHA256 of the raw body in X-Signature.
@@ -330,7 +332,7 @@ CASSO_WEBHOOK_CHECKSUM_KEY = env_secrets("CASSO_WEBHOOK_CHECKSUM_KEY")
 CASSO_WEBHOOK_SECURE_TOKEN = env_secrets("CASSO_WEBHOOK_SECURE_TOKEN")
 # A signed timestamp (SePay HMAC, Casso v2) older or newer than this is refused as a replay.
 BANK_WEBHOOK_TOLERANCE_SECONDS = env.int("BANK_WEBHOOK_TOLERANCE_SECONDS", default=300)
-# Optional allowlists of sender addresses or CIDR blocks, read through NUM_PROXIES (market.ratelimit).
+# Optional allowlists of sender addresses or CIDR blocks, read through NUM_PROXIES (core.ratelimit).
 # SePay publishes its addresses (developer.sepay.vn, "Địa chỉ IP"); Casso publishes none.
 SEPAY_WEBHOOK_ALLOWED_IPS = env.list("SEPAY_WEBHOOK_ALLOWED_IPS", default=[])
 CASSO_WEBHOOK_ALLOWED_IPS = env.list("CASSO_WEBHOOK_ALLOWED_IPS", default=[])
@@ -360,7 +362,7 @@ STRIPE_VND_MIN = 13_000
 STRIPE_VND_MAX = 99_999_999
 PHONENUMBER_DEFAULT_REGION = "VN"
 # How many reverse proxies we trust in front of Django (nginx alone: 1). The client is that
-# many addresses from the right of X-Forwarded-For; 0 means REMOTE_ADDR. See market.ratelimit.
+# many addresses from the right of X-Forwarded-For; 0 means REMOTE_ADDR. See core.ratelimit.
 NUM_PROXIES = env.int("NUM_PROXIES", default=0)
 
 # --- Cashless street (merchants/) ----------------------------------------------------

@@ -6,8 +6,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from market import geo
-from market.areas import Area
+from core import geo
+from core.areas import Area
 from merchants.models import Market
 from ocop_catalog.models import Cooperative
 

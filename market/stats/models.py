@@ -3,7 +3,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from market import geo
+from core import geo
 
 
 class MarketDailyFacts(models.Model):

@@ -19,7 +19,7 @@ from django.db.models import Max
 from django.utils import timezone
 from oscar.core.loading import get_model
 
-from market import geo
+from core import geo
 from merchants.models import Application, IssuedQR, Market, Merchant, PlacardPrint, Stall, StallPayment
 from ocop_catalog.models import Cooperative
 from payments import status

@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.db.models import Count, Max, Q, Sum
 from django.utils.translation import gettext as _
 
-from market import geo
+from core import geo
 from ocop_catalog.models import Cooperative, CooperativeDailyVolume, OcopCertification
 from payments.gateways import gateway_for
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from market.areas import area_of
+from merchants.areas import area_of
 from ocop_catalog.selectors import cooperative_for_user
 
 from . import charts, exports, selectors

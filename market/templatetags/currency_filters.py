@@ -7,7 +7,7 @@ template engine loads this one: every price on the site goes through ``format_vn
 
 from django import template
 
-from market.money import format_vnd
+from core.money import format_vnd
 
 register = template.Library()
 

@@ -1,6 +1,6 @@
 from django import template
 
-from market.money import format_vnd
+from core.money import format_vnd
 
 register = template.Library()
 

@@ -2,7 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
-import market.geo
+import core.geo
 from django.conf import settings
 from django.db import migrations, models
 
@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
                 ('name', models.CharField(max_length=150, verbose_name='Tên')),
                 ('slug', models.SlugField(max_length=80, unique=True, verbose_name='Đường dẫn')),
                 ('kind', models.CharField(choices=[('market', 'Chợ'), ('street', 'Tuyến phố')], default='market', max_length=10, verbose_name='Loại')),
-                ('province_code', models.PositiveSmallIntegerField(choices=market.geo.province_choices, verbose_name='Tỉnh/thành phố')),
+                ('province_code', models.PositiveSmallIntegerField(choices=core.geo.province_choices, verbose_name='Tỉnh/thành phố')),
                 ('commune_code', models.PositiveIntegerField(verbose_name='Xã/phường')),
                 ('declared_stalls', models.PositiveIntegerField(help_text='Dùng để tính tỷ lệ sạp dùng QR.', validators=[django.core.validators.MinValueValidator(1)], verbose_name='Tổng số sạp (khai báo)')),
             ],

@@ -18,11 +18,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from market.phones import e164, parse_vn_phone
-from market.stats.tasks import market_facts_refresh
+from core.phones import e164, parse_vn_phone
 from payments.banks import bank_for_bin
 from payments.vietqr import ascii_text
 
+from ..hooks import market_changed
 from ..models import ACCOUNT_VALIDATOR, Application, IssuedQR, Merchant, MerchantEvent, Stall
 from .qr import stall_qr_issue
 
@@ -97,7 +97,7 @@ def application_create(**fields) -> Application:
     """Write an application under a new random reference (the unique constraint holds the
     rest: two requests drawing the same reference in the same instant fail, not merge)."""
     application = Application.objects.create(reference=reference_new(), **fields)
-    market_facts_refresh(application.stall.market_id)
+    market_changed(application.stall.market_id)
     return application
 
 
@@ -208,7 +208,7 @@ def application_reject(*, application: Application, reviewer, reason: str, clien
             client_ip=client_ip,
             detail=locked.reject_reason,
         )
-        market_facts_refresh(locked.stall.market_id)
+        market_changed(locked.stall.market_id)
 
 
 def application_approve(

@@ -3,9 +3,9 @@
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from market.stats.tasks import market_facts_refresh
-from market.text import slugify_vi
+from core.text import slugify_vi
 
+from ..hooks import market_changed
 from ..models import Market, Stall
 
 
@@ -33,5 +33,5 @@ def market_save(*, market: Market) -> Market:
     created = market.pk is None
     market.save()
     if created:  # its rows start today; an edit changes nothing the rollup stores
-        market_facts_refresh(market.pk)
+        market_changed(market.pk)
     return market

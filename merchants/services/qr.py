@@ -10,9 +10,9 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from market.stats.tasks import market_facts_refresh
 from payments.vietqr import SERVICE_TO_ACCOUNT, SERVICE_TO_CARD, build_payload
 
+from ..hooks import market_changed
 from ..models import Application, IssuedQR, PlacardBatch, PlacardPrint, Stall, StallPayment
 
 logger = logging.getLogger(__name__)
@@ -41,7 +41,7 @@ def stall_qr_issue(*, application: Application) -> IssuedQR:
             holder_name=application.holder_name,
         )
         Application.objects.filter(pk=application.pk).update(status=Application.Status.QR_ISSUED)
-        market_facts_refresh(stall.market_id)
+        market_changed(stall.market_id)
         return qr
 
 
@@ -65,7 +65,7 @@ def stall_transfer_match(transfer):
             amount=row.amount,
             received_at=row.occurred_at or timezone.now(),
         )
-        market_facts_refresh(qr.stall.market_id, since=row.occurred_at)
+        market_changed(qr.stall.market_id, since=row.occurred_at)
 
     return record
 
@@ -82,7 +82,7 @@ def placards_printed(*, qrs, layout: str, user=None) -> None:
         status=Application.Status.PLACARD_PRINTED
     )
     for market_id in {qr.stall.market_id for qr in qrs}:
-        market_facts_refresh(market_id)
+        market_changed(market_id)
 
 
 def placard_batch_request(*, market, layout: str, user) -> PlacardBatch:

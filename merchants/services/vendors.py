@@ -28,9 +28,9 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from core.phones import e164, parse_vn_phone
 from core.urls import absolute_url
-from market.areas import area_of
-from market.phones import e164, parse_vn_phone
+from merchants.areas import area_of
 
 from ..models import Application, IssuedQR, Merchant, MerchantEvent, Stall
 from .applications import CONSENT_VERSION, application_create, bank_account_clean

@@ -15,8 +15,8 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from market.areas import area_of
-from market.phones import e164, parse_vn_phone
+from core.phones import e164, parse_vn_phone
+from merchants.areas import area_of
 
 from ..models import Application, IssuedQR, Market, Merchant
 

@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from core.ratelimit import client_ip
 from core.sms import sms_enabled
 from core.urls import absolute_url
-from market.areas import area_of
-from market.ratelimit import client_ip
+from merchants.areas import area_of
 
 from ..forms import (
     MarketForm,

@@ -2,7 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
-import market.geo
+import core.geo
 from django.contrib.postgres.operations import UnaccentExtension
 from django.db import migrations, models
 
@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
                 ('legal_name', models.CharField(max_length=200, verbose_name='Tên pháp lý')),
                 ('kind', models.CharField(choices=[('htx', 'Hợp tác xã'), ('tht', 'Tổ hợp tác'), ('hkd', 'Hộ kinh doanh'), ('dn', 'Doanh nghiệp')], default='htx', max_length=3, verbose_name='Loại hình')),
                 ('tax_code', models.CharField(blank=True, max_length=14, validators=[django.core.validators.RegexValidator('^\\d{10}(-\\d{3})?$', 'Mã số thuế gồm 10 chữ số (có thể thêm -XXX).')], verbose_name='Mã số thuế')),
-                ('province_code', models.PositiveSmallIntegerField(choices=market.geo.province_choices, verbose_name='Tỉnh/thành phố')),
+                ('province_code', models.PositiveSmallIntegerField(choices=core.geo.province_choices, verbose_name='Tỉnh/thành phố')),
                 ('commune_code', models.PositiveIntegerField(verbose_name='Xã/phường')),
                 ('address', models.CharField(blank=True, max_length=255, verbose_name='Địa chỉ (thôn, số nhà)')),
                 ('phone', models.CharField(blank=True, max_length=20, verbose_name='Điện thoại')),

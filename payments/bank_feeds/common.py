@@ -305,7 +305,7 @@ class Feed:
         return allowed_networks(getattr(settings, self.allowed_ips_setting, []) or [])
 
     def address_check(self, address) -> None:
-        """Raise ``AddressRefused`` unless ``address`` (``market.ratelimit.client_address``) is on
+        """Raise ``AddressRefused`` unless ``address`` (``core.ratelimit.client_address``) is on
         the allowlist, when there is one."""
         networks = self.allowed_ips()
         if networks and (address is None or not any(address in network for network in networks)):

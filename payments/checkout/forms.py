@@ -3,9 +3,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.phonenumber import PhoneNumber
 
-from market import geo
-from market.money import format_vnd
-from market.phones import e164, parse_vn_phone
+from core import geo
+from core.money import format_vnd
+from core.phones import e164, parse_vn_phone
 
 DELIVERY = "delivery"
 

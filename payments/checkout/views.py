@@ -34,8 +34,8 @@ from oscar.apps.checkout.exceptions import FailedPreCondition
 from oscar.apps.payment.exceptions import UnableToTakePayment
 from oscar.core.loading import get_class, get_model
 
-from market.geo import oscar_country_vietnam
-from market.phones import national, parse_vn_phone
+from core.geo import oscar_country_vietnam
+from core.phones import national, parse_vn_phone
 from ocop_catalog.shipping.methods import basket_cooperatives
 from payments.access import order_grant_access
 from payments.gateways import PaymentRequest, enabled_gateways, gateway_for

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from oscar.apps.payment.exceptions import UnableToTakePayment
 
-from market.money import format_vnd
+from core.money import format_vnd
 from payments import status
 
 from .base import Gateway, NextStep

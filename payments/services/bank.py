@@ -22,7 +22,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
-from market.money import format_vnd, parse_dong
+from core.money import format_vnd, parse_dong
 from payments.bank_feeds import (
     MAX_AMOUNT,
     DateOutOfRange,

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from oscar.apps.order.exceptions import InvalidOrderStatus
 from oscar.core.loading import get_model
 
-from market.money import format_vnd
+from core.money import format_vnd
 from ocop_catalog.selectors import product_browsable_queryset
 from payments import status
 from payments.models import PaymentAudit

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from market.models import OrganiserArea
+from merchants.models import OrganiserArea
 from tests.factories import UserFactory, vendor_with_qr
 from tests.factories import market as make_market
 

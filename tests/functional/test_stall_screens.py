@@ -4,8 +4,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
-from market.models import OrganiserArea
-from merchants.models import Application, IssuedQR, Market
+from merchants.models import Application, IssuedQR, Market, OrganiserArea
 from tests.factories import VENDOR_FORM, UserFactory, market
 
 pytestmark = pytest.mark.django_db
@@ -246,7 +245,7 @@ def test_vendor_finds_the_application_again_with_reference_and_phone(client):
 
 
 def _other_commune(province_code=14, not_code=3646) -> int:
-    from market import geo
+    from core import geo
 
     return next(code for code, _name in geo.commune_choices(province_code) if code != not_code)
 

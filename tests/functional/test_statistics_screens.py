@@ -13,8 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from market.models import OrganiserArea
-from merchants.models import Market
+from merchants.models import Market, OrganiserArea
 from tests.factories import CooperativeFactory, UserFactory, make_product, vendor_with_qr
 from tests.factories import market as make_market
 

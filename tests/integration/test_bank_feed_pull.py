@@ -225,6 +225,7 @@ def test_a_row_that_cannot_be_read_is_skipped_and_the_rest_stored(sepay_api):
 
 def test_a_full_sepay_answer_is_read_again_in_halves(sepay_api, monkeypatch, order):
     monkeypatch.setattr(sepay, "API_LIMIT", 2)
+    monkeypatch.setattr(sepay, "API_PAUSE", 0)
     rows = sepay_api["answers"]["ok"]["body"]["transactions"]
 
     def hours_ago(hours):

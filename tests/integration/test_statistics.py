@@ -11,7 +11,7 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 from oscar.core.loading import get_model
 
-from market.areas import Area
+from core.areas import Area
 from market.stats.forms import Filters
 from market.stats.models import MarketDailyFacts
 from market.stats.rollup import market_facts_rebuild

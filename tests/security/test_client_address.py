@@ -1,4 +1,4 @@
-"""One client address for every limit: ``market.ratelimit.client_ip`` and ``NUM_PROXIES``.
+"""One client address for every limit: ``core.ratelimit.client_ip`` and ``NUM_PROXIES``.
 
 X-Forwarded-For is written from the left by the client and appended to on the right by each
 proxy; only the proxies' entries can be believed. Rotating a forged first hop used to reset
@@ -17,7 +17,7 @@ from django.test import RequestFactory, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from market.ratelimit import client_ip
+from core.ratelimit import client_ip
 from merchants.models import Merchant
 from tests.factories import CooperativeFactory, checkout, make_product, order_number_from
 

@@ -20,8 +20,7 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 
 from market.management.commands.load_demo import Command as LoadDemo
-from market.models import OrganiserArea
-from merchants.models import Application
+from merchants.models import Application, OrganiserArea
 from tests.factories import (
     VENDOR_FORM,
     CooperativeFactory,

@@ -22,8 +22,7 @@ from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from market.models import OrganiserArea
-from merchants.models import Merchant
+from merchants.models import Merchant, OrganiserArea
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -12,8 +12,7 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from core import sms
-from market.models import OrganiserArea
-from merchants.models import Application, IssuedQR, Merchant, MerchantEvent, PlacardPrint
+from merchants.models import Application, IssuedQR, Merchant, MerchantEvent, OrganiserArea, PlacardPrint
 from tests.factories import VENDOR_FORM, UserFactory, market, vendor_with_qr
 
 pytestmark = pytest.mark.django_db
@@ -458,7 +457,7 @@ def test_another_vendor_or_the_agent_cannot_reach_a_vendors_money_or_account(cli
 def test_a_burst_of_lookups_at_once_gets_no_more_than_the_limit():
     import threading
 
-    from market.ratelimit import attempt_take
+    from core.ratelimit import attempt_take
 
     results, start = [], threading.Barrier(20)
 

@@ -3,8 +3,8 @@ from decimal import Decimal
 import pytest
 from django.template import Context, Template
 
-from market.money import format_vnd
-from market.text import fold
+from core.money import format_vnd
+from core.text import fold
 
 
 @pytest.mark.parametrize(

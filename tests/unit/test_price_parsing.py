@@ -3,7 +3,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from market.money import parse_dong
+from core.money import parse_dong
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 from django.utils import translation
 
-from market.areas import Area
+from core.areas import Area
 from market.stats.charts import bars, line
 from market.stats.forms import Filters
 from market.stats.selectors import period_ends

@@ -15,13 +15,13 @@ from oscar.core.loading import get_model
 from PIL import Image, ImageDraw, ImageFont
 from wagtail.models import GroupPagePermission, Page, Site
 
+from core.phones import national, parse_vn_phone
+from core.text import fold
 from market import demo_data as demo
 from market.demo_data import DEMO_PASSWORD
 from market.demo_orders import demo_orders_create
 from market.demo_stalls import demo_stalls_create
 from market.models import CooperativeIndexPage, CooperativePage, HomePage, NewsIndexPage, NewsPage, StandardPage
-from market.phones import national, parse_vn_phone
-from market.text import fold
 from merchants.models import Merchant, Stall
 from ocop_catalog.models import Cooperative
 from ocop_catalog.services import CertificationData, product_certification_set, product_save

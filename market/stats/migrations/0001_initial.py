@@ -2,7 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
-import market.geo
+import core.geo
 from django.conf import settings
 from django.db import migrations, models
 
@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
             name='ProvinceTarget',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('province_code', models.PositiveSmallIntegerField(choices=market.geo.province_choices, unique=True, verbose_name='Tỉnh/thành phố')),
+                ('province_code', models.PositiveSmallIntegerField(choices=core.geo.province_choices, unique=True, verbose_name='Tỉnh/thành phố')),
                 ('target_percent', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(100)], verbose_name='Mục tiêu tỷ lệ sạp dùng QR (%)')),
             ],
             options={

@@ -6,7 +6,7 @@ from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
-from market.money import format_vnd
+from core.money import format_vnd
 from market.stats.tables import Suppressed
 
 register = template.Library()

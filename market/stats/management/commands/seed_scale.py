@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from market import geo
+from core import geo
 from market.stats.scale import scale_seed
 
 

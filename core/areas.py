@@ -1,8 +1,8 @@
-"""Which part of the country an organiser answers for, and the filters that keep them to it.
+"""A part of the country (the whole of it, a province, or a commune of one), and the filters that keep a query to it.
 
-One home for the rule "organisers see their own area only", used by the review of stall
-applications, the management of markets and the statistics. A platform admin (superuser)
-has the whole country; an organiser has their ``OrganiserArea``; anyone else has none.
+One home for the rule "organisers see their own area only": the review of stall
+applications, the management of markets and the statistics all filter through ``Area``.
+Whose area is whose (``area_of``) lives with the organisers' model.
 """
 
 from dataclasses import dataclass
@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from . import geo
+from core import geo
 
 
 @dataclass(frozen=True)
@@ -64,18 +64,3 @@ class Area:
         ):
             return geo.commune_choices(province_code)
         return []
-
-
-def area_of(user) -> Area | None:
-    """The user's area, or None when they are no organiser (nor a platform admin)."""
-    if not user.is_authenticated:
-        return None
-    if user.is_superuser:
-        return Area()
-    from .models import OrganiserArea
-
-    found = getattr(user, "_organiser_area", None)
-    if found is None:
-        found = OrganiserArea.objects.filter(user=user).values_list("province_code", "commune_code").first() or ()
-        user._organiser_area = found
-    return Area(*found) if found else None
