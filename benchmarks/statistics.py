@@ -124,8 +124,8 @@ def naive_figures(f) -> dict:
     from oscar.core.loading import get_model
 
     from merchants.models import IssuedQR
-    from ocop_catalog.volume import local_day_bounds
     from payments import status
+    from payments.volume import local_day_bounds
 
     Line = get_model("order", "Line")
     _start, end = local_day_bounds(f.last)

@@ -12,6 +12,7 @@ from market.accounts import urls as account_urls
 from market.stats import urls as stats_urls
 from merchants import urls as merchant_urls
 from ocop_catalog import urls as coop_urls
+from payments import coop as payment_coop
 from payments import urls as payment_urls
 
 
@@ -26,7 +27,8 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
-    path("coop/", include(coop_urls)),
+    # The cooperative's screens: its products and profile (ocop_catalog), its orders and figures (payments).
+    path("coop/", include((coop_urls.urlpatterns + payment_coop.urlpatterns, coop_urls.app_name))),
     path("", include(payment_urls)),
     path("stalls/", include(merchant_urls)),
     path("stats/", include(stats_urls)),

@@ -1,4 +1,5 @@
-"""The cooperative's own screens at /coop/: products, stock, photos, OCOP, order lines.
+"""The cooperative's own screens at /coop/: products, stock, photos, OCOP, its profile.
+(Its order lines and figures are in ``payments.coop``, mounted beside these.)
 
 Purpose-built rather than Oscar's dashboard: an HTX has one or two people with little
 admin experience, and one form per product (photos and certificate included) is easier
@@ -10,22 +11,15 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
-from django.views import View
-from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, TemplateView
 from oscar.core.loading import get_model
-
-from payments.services.orders import PaymentRefused, order_cash_collect
 
 from .forms import CooperativeProfileForm, ProductEditForm
 from .selectors import cooperative_for_user
 from .services import cooperative_profile_update, product_save
-from .volume import cooperative_volume_summary
 
 Product = get_model("catalogue", "Product")
 Line = get_model("order", "Line")
@@ -136,33 +130,6 @@ class CoopProductEditView(CooperativeStaffMixin, FormView):
         return context
 
 
-@method_decorator(never_cache, name="dispatch")  # buyers' names and addresses
-class CoopOrderLineListView(CooperativeStaffMixin, TemplateView):
-    template_name = "ocop_catalog/coop/line_list.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        lines = (
-            Line.objects.filter(partner=self.cooperative.partner)
-            .select_related("order")
-            .order_by("-order__date_placed", "-pk")
-        )
-        context["page_obj"] = Paginator(lines, 30).get_page(self.request.GET.get("page"))
-        return context
-
-
-@method_decorator(never_cache, name="dispatch")  # buyers' names and addresses
-class CoopOrderLineDetailView(CooperativeStaffMixin, TemplateView):
-    template_name = "ocop_catalog/coop/line_detail.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["line"] = get_object_or_404(
-            Line.objects.select_related("order", "product"), pk=self.kwargs["pk"], partner=self.cooperative.partner
-        )
-        return context
-
-
 class CoopProfileEditView(CooperativeStaffMixin, FormView):
     template_name = "ocop_catalog/coop/profile_form.html"
     form_class = CooperativeProfileForm
@@ -183,39 +150,3 @@ class CoopProfileEditView(CooperativeStaffMixin, FormView):
         )
         messages.success(self.request, _("Đã lưu thông tin hợp tác xã."))
         return redirect("coop:profile")
-
-
-class CoopOrderCollectView(CooperativeStaffMixin, View):
-    """Cash on delivery: the cooperative has handed over its goods and collected the cash."""
-
-    def post(self, request, number):
-        line = (
-            Line.objects.filter(order__number=number, partner=self.cooperative.partner).select_related("order").first()
-        )
-        if line is None:
-            raise Http404
-        try:
-            completed = order_cash_collect(order=line.order, cooperative=self.cooperative, actor=request.user)
-        except PaymentRefused as exc:
-            messages.error(request, str(exc))
-        else:
-            if completed:
-                messages.success(
-                    request, _("Đã ghi nhận thu tiền. Đơn %(number)s đã thanh toán đủ.") % {"number": number}
-                )
-            else:
-                messages.success(
-                    request, _("Đã ghi nhận phần của hợp tác xã bạn. Đơn còn chờ hợp tác xã khác thu tiền.")
-                )
-        return redirect("coop:line-detail", pk=line.pk)
-
-
-class CoopFiguresView(CooperativeStaffMixin, TemplateView):
-    """The cooperative's own order volume, read from the daily record."""
-
-    template_name = "ocop_catalog/coop/figures.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["summary"] = cooperative_volume_summary(cooperative=self.cooperative, days=30)
-        return context

@@ -4,6 +4,7 @@ from .services.feeds import bank_feeds_pull
 from .services.notifications import order_notify
 from .services.orders import orders_expire_unpaid
 from .services.stripe_card import stripe_intent_cancel
+from .volume import cooperative_volume_rebuild_task  # noqa: F401  (registers the task with Celery)
 
 
 @shared_task(bind=True, max_retries=5, retry_backoff=True, retry_backoff_max=600, acks_late=True)

@@ -13,7 +13,7 @@ from django.db.models import Count, Q, Sum
 
 from merchants.models import Application, IssuedQR, Market, PlacardPrint, StallPayment
 from merchants.selectors import agent_applications
-from ocop_catalog.volume import local_day_bounds
+from payments.volume import cooperative_volume_rebuild, local_day_bounds
 
 from .models import AgentDailyOnboarding, MarketDailyFacts
 
@@ -129,8 +129,6 @@ def statistics_rebuild(
     """Rebuild both rollups, per-market facts and the per-cooperative order record, for every
     local day from ``first`` to ``last`` (None: every market or cooperative; []: none).
     Returns the rows written (markets, cooperatives)."""
-    from ocop_catalog.volume import cooperative_volume_rebuild
-
     markets = cooperatives = 0
     for day in days_between(first, last):
         if market_ids is None or market_ids:

@@ -46,6 +46,7 @@ from payments.services.orders import (
     source_type_for,
     stock_allocate_check,
 )
+from payments.volume import cooperative_volume_refresh_for_order
 
 from .forms import CheckoutDetailsForm
 
@@ -253,8 +254,6 @@ class PaymentDetailsView(CheckoutFlowMixin, oscar_views.PaymentDetailsView):
         transaction.on_commit(lambda: order_notify_task.delay(order_id, "placed"), robust=True)
 
     def handle_successful_order(self, order):
-        from ocop_catalog.tasks import cooperative_volume_refresh_for_order
-
         cooperative_volume_refresh_for_order(order)
         order_grant_access(self.request, order.number)
         self.request.session["checkout_last_order"] = str(order.number)

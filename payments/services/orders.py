@@ -22,6 +22,7 @@ from core.money import format_vnd
 from ocop_catalog.selectors import product_browsable_queryset
 from payments import status
 from payments.models import PaymentAudit
+from payments.volume import cooperative_volume_refresh_for_order
 
 Order = get_model("order", "Order")
 StockRecord = get_model("partner", "StockRecord")
@@ -179,7 +180,6 @@ def _order_pay(*, order, amount: Decimal, reference: str) -> None:
 
 
 def _after_payment_change(order) -> None:
-    from ocop_catalog.tasks import cooperative_volume_refresh_for_order
     from payments.tasks import order_notify_task
 
     cooperative_volume_refresh_for_order(order)

@@ -8,12 +8,12 @@ from django.utils import timezone
 from oscar.core.loading import get_model
 
 from ocop_catalog.models import CooperativeDailyVolume
-from ocop_catalog.volume import cooperative_volume_rebuild
 from payments import status
 from payments.models import OrderNotification
 from payments.services.notifications import order_notify
 from payments.services.orders import order_pay, orders_expire_unpaid
 from payments.tasks import orders_expire_unpaid_task
+from payments.volume import cooperative_volume_rebuild
 from tests.factories import CooperativeFactory, UserFactory, checkout, make_product, order_number_from
 
 Order = get_model("order", "Order")

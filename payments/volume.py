@@ -1,4 +1,6 @@
-"""The per-cooperative daily order record (``CooperativeDailyVolume``): rebuild and read.
+"""The per-cooperative daily order record (``ocop_catalog.CooperativeDailyVolume``): rebuild and read.
+
+It lives with the orders and payments it counts; the table belongs to the cooperatives.
 
 A day's rows are recomputed from Oscar's order lines, never incremented, so the rebuild
 is idempotent and a late payment, a cancellation or an expiry is one more rebuild of the
@@ -9,14 +11,15 @@ import datetime
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db import transaction
+from celery import shared_task
+from django.db import DatabaseError, transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from oscar.core.loading import get_model
 
-from payments import status
+from ocop_catalog.models import Cooperative, CooperativeDailyVolume
 
-from .models import Cooperative, CooperativeDailyVolume
+from . import status
 
 Line = get_model("order", "Line")
 
@@ -96,3 +99,16 @@ def cooperative_volume_summary(*, cooperative: Cooperative, days: int = 30) -> d
         "totals": {k: v or 0 for k, v in totals.items()},
         "per_day": sorted(per_day.items(), reverse=True),
     }
+
+
+@shared_task(autoretry_for=(DatabaseError,), max_retries=3, retry_backoff=True, acks_late=True)
+def cooperative_volume_rebuild_task(day_iso: str, cooperative_ids: list[int] | None = None) -> int:
+    return cooperative_volume_rebuild(day=datetime.date.fromisoformat(day_iso), cooperative_ids=cooperative_ids)
+
+
+def cooperative_volume_refresh_for_order(order) -> None:
+    """After this transaction commits, rebuild the day the order was placed for its cooperatives."""
+    day = timezone.localdate(order.date_placed).isoformat()
+    ids = sorted({pk for pk in order.lines.values_list("partner__cooperative__id", flat=True) if pk is not None})
+    if ids:
+        transaction.on_commit(lambda: cooperative_volume_rebuild_task.delay(day, ids), robust=True)
