@@ -24,6 +24,7 @@ from .access import order_can_view, order_grant_access
 from .bank_feeds import AddressRefused, FeedError, SignatureRefused, feed_for
 from .forms import MarkPaidForm, OrderLookupForm, StatementImportForm
 from .gateways import gateway_for
+from .gateways.stripe.webhooks import StripeWebhookError, stripe_event_apply, stripe_event_verify
 from .models import BankTransaction
 from .selectors import (
     bank_transactions_for_staff,
@@ -36,7 +37,6 @@ from .selectors import (
 from .services.bank import bank_statement_import
 from .services.feeds import bank_webhook_receive
 from .services.orders import PaymentRefused, order_cancel_by_staff, order_mark_paid_by_staff, order_payment_method
-from .services.stripe_card import StripeWebhookError, stripe_event_apply, stripe_event_verify
 from .tasks import bank_feeds_pull_task
 
 LOOKUP_ATTEMPTS = 10  # wrong phone numbers per order number and address, per hour

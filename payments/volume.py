@@ -101,7 +101,13 @@ def cooperative_volume_summary(*, cooperative: Cooperative, days: int = 30) -> d
     }
 
 
-@shared_task(autoretry_for=(DatabaseError,), max_retries=3, retry_backoff=True, acks_late=True)
+@shared_task(
+    name="ocop_catalog.tasks.cooperative_volume_rebuild_task",  # its name before it moved here
+    autoretry_for=(DatabaseError,),
+    max_retries=3,
+    retry_backoff=True,
+    acks_late=True,
+)
 def cooperative_volume_rebuild_task(day_iso: str, cooperative_ids: list[int] | None = None) -> int:
     return cooperative_volume_rebuild(day=datetime.date.fromisoformat(day_iso), cooperative_ids=cooperative_ids)
 

@@ -306,7 +306,7 @@ HAYSTACK_SIGNAL_PROCESSOR = "haystack.signals.BaseSignalProcessor"
 # Gateways offered at checkout, in this order; each is enabled only when configured.
 PAYMENT_GATEWAYS = [
     "payments.gateways.vietqr_transfer.VietQRTransferGateway",
-    "payments.gateways.card_stripe.StripeCardGateway",
+    "payments.gateways.stripe.gateway.StripeCardGateway",
     "payments.gateways.cash_on_delivery.CashOnDeliveryGateway",
 ]
 # The platform's receiving account for VietQR transfers (BIN from the NAPAS list).

@@ -39,6 +39,7 @@ from core.phones import national, parse_vn_phone
 from ocop_catalog.shipping.methods import basket_cooperatives
 from payments.access import order_grant_access
 from payments.gateways import PaymentRequest, enabled_gateways, gateway_for
+from payments.services.notifications import order_notify_task
 from payments.services.orders import (
     BasketRefused,
     OutOfStock,
@@ -248,8 +249,6 @@ class PaymentDetailsView(CheckoutFlowMixin, oscar_views.PaymentDetailsView):
 
     def send_order_placed_email(self, order):
         """Oscar would send synchronously; ours go through Celery after commit (payments.tasks)."""
-        from payments.tasks import order_notify_task
-
         order_id = order.pk
         transaction.on_commit(lambda: order_notify_task.delay(order_id, "placed"), robust=True)
 

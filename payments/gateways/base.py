@@ -50,3 +50,7 @@ class Gateway:
 
     def next_step(self, *, order, request: HttpRequest) -> NextStep | None:
         return None
+
+    def on_void(self, order) -> None:
+        """An unpaid order of this method was cancelled or expired (called inside that
+        transaction): undo what the method set up, after commit (e.g. cancel a card intent)."""

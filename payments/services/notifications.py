@@ -5,6 +5,7 @@ written in the same transaction as the send, so a retried or duplicated task fin
 and stops, and a failed send rolls the row back for the retry.
 """
 
+from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -76,3 +77,18 @@ def order_notify(*, order_id: int, event: str) -> int:
                 ),
             )
     return sent
+
+
+@shared_task(
+    name="payments.tasks.order_notify_task",  # its name before it moved here: queued ones still run
+    bind=True,
+    max_retries=5,
+    retry_backoff=True,
+    retry_backoff_max=600,
+    acks_late=True,
+)
+def order_notify_task(self, order_id: int, event: str) -> int:
+    try:
+        return order_notify(order_id=order_id, event=event)
+    except OSError as exc:  # mail server unreachable: try again later
+        raise self.retry(exc=exc) from exc

@@ -21,7 +21,9 @@ from oscar.core.loading import get_model
 from core.money import format_vnd
 from ocop_catalog.selectors import product_browsable_queryset
 from payments import status
+from payments.gateways import gateway_for
 from payments.models import PaymentAudit
+from payments.services.notifications import order_notify_task
 from payments.volume import cooperative_volume_refresh_for_order
 
 Order = get_model("order", "Order")
@@ -180,8 +182,6 @@ def _order_pay(*, order, amount: Decimal, reference: str) -> None:
 
 
 def _after_payment_change(order) -> None:
-    from payments.tasks import order_notify_task
-
     cooperative_volume_refresh_for_order(order)
     if order.status == status.PAID:
         order_id = order.pk
@@ -326,10 +326,9 @@ def order_void(*, order_id: int, new_status: str) -> bool:
         _release_stock(order)
         _set_status(order, new_status)
         _after_payment_change(order)
-        if order_payment_method(order) == "card":
-            from payments.tasks import stripe_intent_cancel_task
-
-            transaction.on_commit(lambda: stripe_intent_cancel_task.delay(order_id), robust=True)
+        gateway = gateway_for(order_payment_method(order))
+        if gateway is not None:
+            gateway.on_void(order)
         return True
 
 

@@ -10,7 +10,7 @@ from oscar.core.loading import get_model
 
 from payments import status
 from payments.gateways import PaymentRequest
-from payments.gateways.card_stripe import StripeCardGateway
+from payments.gateways.stripe.gateway import StripeCardGateway
 from payments.models import StripeEvent, StripePaymentIntent
 from tests.conftest import stripe_signed
 from tests.factories import CooperativeFactory, UserFactory, checkout, make_product, order_number_from

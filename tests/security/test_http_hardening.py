@@ -164,7 +164,7 @@ def test_the_card_step_alone_adds_stripe_origins_from_the_settings(client, strip
 
 
 def test_card_step_sources_follow_real_stripe_origins(settings):
-    from payments.gateways.card_stripe import stripe_csp_sources
+    from payments.gateways.stripe.gateway import stripe_csp_sources
 
     settings.STRIPE_JS_URL = "https://js.stripe.com/v3/"
     settings.STRIPE_API_BASE = "https://api.stripe.com"

@@ -1,15 +1,16 @@
-from decimal import Decimal
+"""Card payment through Stripe, as a checkout gateway: offered when configured, the card step
+on the order page, and the intent cancelled when an unpaid order is voided."""
+
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.utils.translation import gettext as _
+from django.db import transaction
 from django.utils.translation import gettext_lazy
-from oscar.apps.payment.exceptions import UnableToTakePayment
 
-from core.money import format_vnd
 from payments import status
 
-from .base import Gateway, NextStep
+from ..base import Gateway, NextStep
+from .api import amount_check, stripe_intent_cancel_task, stripe_intent_for_order
 
 
 class StripeCardGateway(Gateway):
@@ -34,11 +35,14 @@ class StripeCardGateway(Gateway):
     def source_reference(self, order_number: str) -> str:
         return f"order-{order_number}"
 
+    def on_void(self, order) -> None:
+        # The card can no longer be charged for an order that expired or was cancelled.
+        order_id = order.pk
+        transaction.on_commit(lambda: stripe_intent_cancel_task.delay(order_id), robust=True)
+
     def next_step(self, *, order, request):
         if order.status != status.AWAITING_PAYMENT:
             return None
-        from payments.services.stripe_card import stripe_intent_for_order
-
         intent = stripe_intent_for_order(order=order)
         if intent is None:
             return None
@@ -65,20 +69,3 @@ def stripe_csp_sources() -> dict:
 def _origin(url: str) -> str:
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}"
-
-
-def amount_check(amount) -> None:
-    """VND is zero-decimal: Stripe takes whole dong. Refuse what Stripe would refuse, with a clear reason."""
-    amount = Decimal(amount)
-    if amount < settings.STRIPE_VND_MIN or amount > settings.STRIPE_VND_MAX:
-        raise UnableToTakePayment(
-            _(
-                "Thanh toán thẻ nhận đơn từ %(min)s đến %(max)s. Đơn này là %(amount)s; "
-                "hãy chọn chuyển khoản hoặc trả tiền khi nhận."
-            )
-            % {
-                "min": format_vnd(settings.STRIPE_VND_MIN),
-                "max": format_vnd(settings.STRIPE_VND_MAX),
-                "amount": format_vnd(amount),
-            }
-        )
