@@ -34,8 +34,6 @@ class HomePage(Page):
     def get_context(self, request, *args, **kwargs):
         from ocop_catalog.selectors import product_featured_list
 
-        from .selectors import cooperative_page_list, news_latest
-
         context = super().get_context(request, *args, **kwargs)
         context["featured_products"] = product_featured_list(
             chosen_ids=[f.product_id for f in self.featured_products.all()], limit=self.featured_limit
@@ -116,7 +114,6 @@ class CooperativeIndexPage(Page):
         verbose_name = _("Trang danh sách hợp tác xã")
 
     def get_context(self, request, *args, **kwargs):
-        from .selectors import cooperative_page_list
 
         context = super().get_context(request, *args, **kwargs)
         context["cooperative_pages"] = cooperative_page_list(parent=self)
@@ -143,3 +140,17 @@ class CooperativePage(Page):
         context = super().get_context(request, *args, **kwargs)
         context["products"] = product_list_for_cooperative(cooperative=self.cooperative)
         return context
+
+
+# The pages' own reads (kept beside the pages they read, so the two never import each other).
+
+
+def news_latest(*, limit: int = 3):
+    return list(NewsPage.objects.live().public().order_by("-date", "-pk")[:limit])
+
+
+def cooperative_page_list(*, parent=None):
+    pages = CooperativePage.objects.live().public().select_related("cooperative__partner").order_by("title")
+    if parent is not None:
+        pages = pages.child_of(parent)
+    return list(pages)

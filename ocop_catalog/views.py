@@ -18,7 +18,7 @@ from django.views.generic import FormView, TemplateView
 from oscar.core.loading import get_model
 
 from .forms import CooperativeProfileForm, ProductEditForm
-from .selectors import cooperative_for_user
+from .selectors import cooperative_for_user, product_list_for_staff
 from .services import cooperative_profile_update, product_save
 
 Product = get_model("catalogue", "Product")
@@ -66,8 +66,6 @@ class CoopProductListView(CooperativeStaffMixin, TemplateView):
     template_name = "ocop_catalog/coop/product_list.html"
 
     def get_context_data(self, **kwargs):
-        from .selectors import product_list_for_staff
-
         context = super().get_context_data(**kwargs)
         products = product_list_for_staff(cooperative=self.cooperative)
         context["page_obj"] = Paginator(products, 30).get_page(self.request.GET.get("page"))

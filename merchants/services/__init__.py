@@ -4,8 +4,9 @@
   changes alike), the stall it is for, and random references;
 - ``qr``: the stall's VietQR (``stall_qr_issue`` is the only place an ``IssuedQR`` is made,
   through ``payments.vietqr.build_payload``), transfers into it, and placards;
-- ``vendors``: the vendor's login (one-time codes, passwords), the payout-account change
-  request, notices to the vendor's phone, and the audit log;
+- ``codes``: the vendor's login (one-time codes, passwords);
+- ``vendors``: the payout-account change request;
+- ``notices``: texts to the vendor's phone, emails to organisers, and the audit log;
 - ``markets``: an organiser's markets and streets.
 
 Import from here; the modules are the layout, not the interface.
@@ -21,7 +22,9 @@ from .applications import (
     holder_name_normalise,
     stall_for_application,
 )
+from .codes import merchant_password_code_issue, merchant_password_set
 from .markets import market_save
+from .notices import merchant_event, merchant_notice_send, organisers_notify_account_change
 from .qr import (
     placard_batch_render,
     placard_batch_request,
@@ -29,15 +32,7 @@ from .qr import (
     stall_qr_issue,
     stall_transfer_match,
 )
-from .vendors import (
-    merchant_account_change_cancel,
-    merchant_account_change_request,
-    merchant_event,
-    merchant_notice_send,
-    merchant_password_code_issue,
-    merchant_password_set,
-    organisers_notify_account_change,
-)
+from .vendors import merchant_account_change_cancel, merchant_account_change_request
 
 __all__ = [
     "CONSENT_VERSION",

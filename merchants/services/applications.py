@@ -19,11 +19,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from core.phones import e164, parse_vn_phone
+from core.sms import sms_enabled
 from payments.banks import bank_for_bin
 from payments.vietqr import ascii_text
 
 from ..hooks import market_changed
 from ..models import ACCOUNT_VALIDATOR, Application, IssuedQR, Merchant, MerchantEvent, Stall
+from .codes import merchant_password_code_issue
+from .notices import merchant_event, merchant_notice_send_on_commit, vietnamese
 from .qr import stall_qr_issue
 
 CONSENT_VERSION = "2025-11"
@@ -124,7 +127,6 @@ def application_submit(
 
     A new phone becomes a ``Merchant`` with what was typed; a known phone keeps its vendor as
     stored and the application carries the new claims beside it."""
-    from .vendors import merchant_event
 
     errors: dict[str, list] = {}
     if not consent:
@@ -186,7 +188,6 @@ def application_submit(
 
 
 def application_reject(*, application: Application, reviewer, reason: str, client_ip: str | None = None) -> None:
-    from .vendors import merchant_event
 
     if not (reason or "").strip():
         raise ValidationError(_("Hãy ghi lý do từ chối để tiểu thương biết cần sửa gì."))
@@ -218,7 +219,6 @@ def application_approve(
 
     For an account change, the new QR replaces the live one only now. A flagged application
     (``phone_known``) needs ``phone_verified``: the organiser called the vendor."""
-    from .vendors import merchant_event, merchant_notice_send_on_commit, vietnamese
 
     with transaction.atomic():
         locked = Application.objects.select_for_update().select_related("merchant").get(pk=application.pk)
@@ -288,9 +288,6 @@ def applications_approve(
     gets one one-time code to set a password, however many of their stalls this batch
     approves; a vendor who already had a live stall gets none (a lost code is a reset, which
     an organiser does on purpose). Returns the slips and one message per refusal."""
-    from core.sms import sms_enabled
-
-    from .vendors import merchant_password_code_issue
 
     slips, errors, codes = [], [], {}
     for application in applications:

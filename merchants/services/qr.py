@@ -6,7 +6,9 @@
 
 import logging
 
-from django.db import transaction
+from celery import shared_task
+from django.core.files import File
+from django.db import DatabaseError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -14,6 +16,8 @@ from payments.vietqr import SERVICE_TO_ACCOUNT, SERVICE_TO_CARD, build_payload
 
 from ..hooks import market_changed
 from ..models import Application, IssuedQR, PlacardBatch, PlacardPrint, Stall, StallPayment
+from ..placards import write_placards_pdf
+from ..selectors import live_qrs
 
 logger = logging.getLogger(__name__)
 
@@ -86,8 +90,6 @@ def placards_printed(*, qrs, layout: str, user=None) -> None:
 
 
 def placard_batch_request(*, market, layout: str, user) -> PlacardBatch:
-    from ..tasks import placard_batch_render_task
-
     batch = PlacardBatch.objects.create(market=market, layout=layout, requested_by=user)
     batch_id = batch.pk
     transaction.on_commit(lambda: placard_batch_render_task.delay(batch_id), robust=True)
@@ -98,11 +100,6 @@ def placard_batch_render(*, batch_id: int) -> None:
     """Draw the market's placards into a temporary file, saving progress as it goes, then
     attach the PDF (page by page: a whole street never sits in memory)."""
     import tempfile
-
-    from django.core.files import File
-
-    from ..placards import write_placards_pdf
-    from ..selectors import live_qrs
 
     batch = PlacardBatch.objects.select_related("market", "requested_by").get(pk=batch_id)
     if batch.status == PlacardBatch.Status.READY:
@@ -132,3 +129,14 @@ def placard_batch_render(*, batch_id: int) -> None:
             batch.status, batch.done, batch.finished_at = PlacardBatch.Status.READY, len(qrs), timezone.now()
             batch.save(update_fields=["file", "status", "done", "finished_at"])
             placards_printed(qrs=qrs, layout=batch.layout, user=batch.requested_by)
+
+
+@shared_task(
+    name="merchants.tasks.placard_batch_render_task",  # its name before it moved here: queued ones still run
+    autoretry_for=(DatabaseError,),
+    max_retries=2,
+    retry_backoff=True,
+    acks_late=True,
+)
+def placard_batch_render_task(batch_id: int) -> None:
+    placard_batch_render(batch_id=batch_id)

@@ -18,7 +18,15 @@ from django.views.generic import FormView, TemplateView
 from core.grants import session_grant, session_has
 from core.money import format_vnd
 from core.phones import e164, parse_vn_phone
-from core.ratelimit import attempt_count, attempt_key, attempt_release, attempt_take, attempts_exhausted, client_ip
+from core.ratelimit import (
+    attempt_count,
+    attempt_key,
+    attempt_release,
+    attempt_take,
+    attempts_exhausted,
+    client_ip,
+    lockout_message,
+)
 
 from ..forms import (
     AccountChangeForm,
@@ -218,8 +226,6 @@ class VendorLoginView(FormView):
         # pair is locked, authenticate() refuses even the right password and flags the request.
         user = authenticate(self.request, username=username, password=form.cleaned_data["password"])
         if getattr(self.request, "axes_locked_out", False):
-            from core.ratelimit import lockout_message
-
             form.add_error(None, lockout_message())
             return self.render_to_response(self.get_context_data(form=form), status=429)
         if user is None or not hasattr(user, "merchant"):

@@ -72,7 +72,7 @@ def test_a_body_changed_after_signing_pays_nothing(client, order, scheme):
 
 
 @pytest.mark.parametrize("scheme", ["sepay-hmac", "casso-v2"])
-@pytest.mark.parametrize("offset", [-3600, -301, 301, 86400])
+@pytest.mark.parametrize("offset", [-3600, -400, 400, 86400])  # the exact edge is a unit test (fixed clock)
 def test_a_stale_or_future_signature_pays_nothing(client, order, scheme, offset):
     import time
 
