@@ -17,10 +17,10 @@ from wagtail.models import GroupPagePermission, Page, Site
 
 from core.phones import national, parse_vn_phone
 from core.text import fold
-from market import demo_data as demo
-from market.demo_data import DEMO_PASSWORD
-from market.demo_orders import demo_orders_create
-from market.demo_stalls import demo_stalls_create
+from market.demo import data as demo
+from market.demo.data import DEMO_PASSWORD
+from market.demo.orders import demo_orders_create
+from market.demo.stalls import demo_stalls_create
 from market.models import CooperativeIndexPage, CooperativePage, HomePage, NewsIndexPage, NewsPage, StandardPage
 from merchants.models import Merchant, Stall
 from ocop_catalog.models import Cooperative

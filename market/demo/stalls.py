@@ -132,7 +132,7 @@ def _spread_over_camp_days() -> None:
 def _payments_and_logins() -> None:
     """A few days of bank-reported payments into some stalls' accounts (through the real
     intake), and logins for the first two vendors (password: the demo password)."""
-    from market.demo_data import DEMO_PASSWORD
+    from market.demo.data import DEMO_PASSWORD
 
     now = timezone.now()
     live = list(IssuedQR.objects.filter(revoked_at__isnull=True).select_related("application__merchant").order_by("pk"))
