@@ -4,6 +4,7 @@ management command) with one line, instead of refusing every webhook at run time
 from django.conf import settings
 from django.core.checks import Error, Warning, register
 
+from . import status
 from .bank_feeds import FEEDS
 from .bank_feeds.common import configured_secrets
 
@@ -31,6 +32,20 @@ def bank_feed_allowlists_check(app_configs, **kwargs):
                 )
             )
     return errors
+
+
+@register()
+def initial_order_status_check(app_configs, **kwargs):
+    """Settings write Oscar's initial status out (they import no app code); it must be ours."""
+    if settings.OSCAR_INITIAL_ORDER_STATUS != status.AWAITING_PAYMENT:
+        return [
+            Error(
+                f"OSCAR_INITIAL_ORDER_STATUS is {settings.OSCAR_INITIAL_ORDER_STATUS!r}, "
+                f"not payments.status.AWAITING_PAYMENT ({status.AWAITING_PAYMENT!r}).",
+                id="payments.E004",
+            )
+        ]
+    return []
 
 
 @register()

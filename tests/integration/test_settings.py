@@ -66,3 +66,18 @@ def test_oscar_cookies_are_secure_in_production():
         s.TIME_ZONE,
         s.LANGUAGE_CODE,
     ) == (True, True, True, True, "VND", "Asia/Ho_Chi_Minh", "vi")
+
+
+def test_settings_import_no_app_code_and_the_initial_status_is_checked(settings):
+    from payments.checks import initial_order_status_check
+
+    base = (ROOT / "market" / "settings" / "base.py").read_text()
+    assert not [
+        line
+        for line in base.splitlines()
+        if line.startswith(("from payments", "from merchants", "import "))
+        and any(app in line for app in ("payments", "merchants", "ocop_catalog", "core."))
+    ]
+    assert initial_order_status_check(None) == []
+    settings.OSCAR_INITIAL_ORDER_STATUS = "Pending"
+    assert [e.id for e in initial_order_status_check(None)] == ["payments.E004"]
