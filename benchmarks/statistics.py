@@ -158,10 +158,10 @@ def naive_figures(f) -> dict:
 
 
 def rollup_figures(f) -> dict:
-    from market.stats import selectors
+    from market.stats import reports
 
-    data = selectors.dashboard(f)
-    facts = selectors.adoption_facts(f, selectors.snapshot_day(f))
+    data = reports.dashboard(filters=f)
+    facts = reports.adoption_facts(f, reports.snapshot_day(f))
     methods = data["methods"].rows
     return {
         "qr_live": sum(x.qr_live for x in facts),

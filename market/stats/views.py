@@ -11,7 +11,7 @@ from django.views.generic import TemplateView
 from merchants.areas import area_of
 from ocop_catalog.selectors import cooperative_for_user
 
-from . import charts, exports, selectors
+from . import charts, exports, reports
 from .forms import StatsFilterForm
 from .tables import SUPPRESSION_NOTE
 
@@ -64,7 +64,7 @@ class DashboardView(StatisticsAccessMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         f = self.filters
-        data = selectors.dashboard(f)
+        data = reports.dashboard(filters=f)
         target = data["target"]
         return super().get_context_data(
             f=f,
@@ -95,7 +95,7 @@ class ExportView(StatisticsAccessMixin, View):
     def get(self, request, table, extension):
         if self.problems:
             return HttpResponse(" ".join(self.problems), status=400, content_type="text/plain; charset=utf-8")
-        found = selectors.table(table, self.filters)
+        found = reports.table(key=table, filters=self.filters)
         if found is None:
             raise Http404(_("Không có bảng này."))
         if extension == "csv":

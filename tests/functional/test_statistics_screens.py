@@ -272,7 +272,7 @@ def _numberish(cell: str) -> str:
 
 
 def test_every_table_exports_the_same_rows_in_both_formats(client, province):
-    from market.stats.selectors import TABLE_KEYS
+    from market.stats.reports import TABLE_KEYS
 
     client.force_login(UserFactory(is_superuser=True))
     for key in TABLE_KEYS:

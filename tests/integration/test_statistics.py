@@ -14,8 +14,7 @@ from oscar.core.loading import get_model
 from core.areas import Area
 from market.stats.forms import Filters
 from market.stats.models import MarketDailyFacts
-from market.stats.rollup import market_facts_rebuild
-from market.stats.selectors import (
+from market.stats.reports import (
     adoption_by_market,
     adoption_facts,
     cooperative_volume,
@@ -23,6 +22,7 @@ from market.stats.selectors import (
     payment_mix,
     snapshot_day,
 )
+from market.stats.rollup import market_facts_rebuild
 from market.stats.tables import SUPPRESSED
 from merchants.models import IssuedQR, Market, StallPayment
 from merchants.services import application_approve, merchant_account_change_request
@@ -134,7 +134,7 @@ def test_fewer_than_three_vendors_is_never_shown(street):
     IssuedQR.objects.filter(pk=revoked.pk).update(revoked_at=local(timezone.localdate() - datetime.timedelta(days=7)))
     rebuild()
     today = timezone.localdate()
-    data = dashboard(Filters(first=today - datetime.timedelta(days=29), last=today, area=Area(14)))
+    data = dashboard(filters=Filters(first=today - datetime.timedelta(days=29), last=today, area=Area(14)))
     small = next(r for r in data["markets"].rows if r["label"] == "Chợ Chiềng An")
     assert small["qr_live"] is SUPPRESSED and small["rate"] is SUPPRESSED and small["approved"] == 3
     assert data["markets"].has_suppressed
@@ -348,14 +348,14 @@ def test_just_after_midnight_the_dashboard_reads_yesterday_until_today_is_built(
     rebuild()
     MarketDailyFacts.objects.filter(day=today).delete()  # the nightly rebuild has not run yet
     f = Filters(first=today - datetime.timedelta(days=29), last=today, area=Area(14))
-    data = dashboard(f)
+    data = dashboard(filters=f)
     assert data["snapshot"] == today - datetime.timedelta(days=1)
     assert {r["label"]: r["qr_live"] for r in data["markets"].rows} == {"Chợ Trung tâm": 5, "Chợ Chiềng An": 3}
     assert data["trend"].rows[-1]["label"] == today - datetime.timedelta(days=1)
     # One event today rebuilds every market for today, not only its own: never half a day.
     market_facts_rebuild(day=today, market_ids=[street["centre"].pk])
     assert MarketDailyFacts.objects.filter(day=today).count() == 3
-    assert dashboard(f)["snapshot"] == today
+    assert dashboard(filters=f)["snapshot"] == today
 
 
 def test_a_bulk_approval_is_one_rebuild_per_market_and_day(django_capture_on_commit_callbacks, monkeypatch):

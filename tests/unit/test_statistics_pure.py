@@ -6,7 +6,7 @@ from django.utils import translation
 from core.areas import Area
 from market.stats.charts import bars, line
 from market.stats.forms import Filters
-from market.stats.selectors import period_ends
+from market.stats.reports import period_ends
 from market.stats.tables import SUPPRESSED, Column, Table, rate, vendors
 
 
