@@ -29,9 +29,8 @@ class HttpError(Exception):
     """The call failed. ``temporary``: a retry later may cure it (network, 5xx, 429, a body
     that is not JSON); otherwise the provider refused for good (credentials, bad request)."""
 
-    def __init__(self, message: str, *, status: int | None = None, temporary: bool, empty: bool = False):
+    def __init__(self, message: str, *, temporary: bool, empty: bool = False):
         super().__init__(message)
-        self.status = status
         self.temporary = temporary
         self.empty = empty  # a 2xx with no body at all
 
@@ -64,7 +63,7 @@ def json_request(
             raw = response.read()
     except urllib.error.HTTPError as exc:
         raise HttpError(
-            f"{name} answered HTTP {exc.code}", status=exc.code, temporary=exc.code >= 500 or exc.code == 429
+            f"{name} answered HTTP {exc.code}", temporary=exc.code >= 500 or exc.code == 429
         ) from exc
     except (urllib.error.URLError, TimeoutError, OSError) as exc:
         raise HttpError(f"{name} unreachable: {getattr(exc, 'reason', exc)}", temporary=True) from exc

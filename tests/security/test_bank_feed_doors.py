@@ -280,3 +280,41 @@ def test_an_ipv4_mapped_allowlist_entry_matches_its_ipv4_sender(client, order, s
     settings.SEPAY_WEBHOOK_ALLOWED_IPS = ["::ffff:172.236.138.20"]
     settings.NUM_PROXIES = 1
     assert post_from(client, order, SEPAY_V4).status_code == 200
+
+
+# --- the staff doors: the feed page and its pull button --------------------------------------
+
+
+def test_the_feed_page_and_its_pull_button_are_for_platform_staff_only(client, settings):
+    """Anonymous, a vendor-like login, an organiser: redirected to log in, and no pull runs
+    (which would spend the provider's API quota and write the feed's status)."""
+    from django.contrib.auth.models import Permission
+
+    from tests.factories import UserFactory
+
+    settings.SEPAY_API_TOKEN = "t"
+    settings.SEPAY_API_URL = "http://127.0.0.1:9/"  # nothing listens: a pull that ran would record an error
+    page, pull = reverse("payments:staff-feeds"), reverse("payments:staff-feeds-pull")
+    organiser = UserFactory()
+    organiser.user_permissions.add(Permission.objects.get(codename="review_application"))
+    for user in (None, UserFactory(), organiser):
+        if user:
+            client.force_login(user)
+        assert client.get(page).status_code == 302
+        assert client.post(pull, {"provider": "sepay"}).status_code == 302
+    assert not BankFeedStatus.objects.exists()
+
+
+def test_the_pull_button_takes_only_a_post_with_the_csrf_token(settings):
+    from django.test import Client
+
+    from tests.factories import UserFactory
+
+    settings.SEPAY_API_TOKEN = "t"
+    settings.SEPAY_API_URL = "http://127.0.0.1:9/"
+    staff = Client(enforce_csrf_checks=True)
+    staff.force_login(UserFactory(is_staff=True))
+    pull = reverse("payments:staff-feeds-pull")
+    assert staff.get(pull, {"provider": "sepay"}).status_code == 405
+    assert staff.post(pull, {"provider": "sepay"}).status_code == 403  # no CSRF token: a forged form
+    assert not BankFeedStatus.objects.exists()
