@@ -49,10 +49,16 @@ class PullReport:
 def _status_touch(provider: str, now: datetime.datetime, **values) -> None:
     """Write ``values`` onto the provider's status row, unless it was written in the last ``FEED_TOUCH_SECONDS``.
 
-    The time field written is the first key of ``values``; a conditional UPDATE keeps a burst
-    of deliveries from queueing on the row.
+    The time field written is the first key of ``values``. In a burst of deliveries the
+    shared cache answers "written a moment ago" in one call, on any node; without the cache,
+    a conditional UPDATE still keeps the burst from queueing on the row.
     """
     stamp = next(iter(values))
+    try:
+        if not cache.add(f"bank-feed-touch:{provider}:{stamp}", 1, FEED_TOUCH_SECONDS):
+            return
+    except Exception:  # the cache is down: the database decides
+        logger.warning("bank feed %s: cache unavailable for the status throttle", provider, exc_info=True)
     recent = now - datetime.timedelta(seconds=FEED_TOUCH_SECONDS)
     rows = BankFeedStatus.objects.filter(Q(**{f"{stamp}__isnull": True}) | Q(**{f"{stamp}__lt": recent}))
     if rows.filter(provider=provider).update(**values):
