@@ -62,9 +62,7 @@ def json_request(
         with _opener.open(request, timeout=timeout) as response:
             raw = response.read()
     except urllib.error.HTTPError as exc:
-        raise HttpError(
-            f"{name} answered HTTP {exc.code}", temporary=exc.code >= 500 or exc.code == 429
-        ) from exc
+        raise HttpError(f"{name} answered HTTP {exc.code}", temporary=exc.code >= 500 or exc.code == 429) from exc
     except (urllib.error.URLError, TimeoutError, OSError) as exc:
         raise HttpError(f"{name} unreachable: {getattr(exc, 'reason', exc)}", temporary=True) from exc
     except http.client.HTTPException as exc:  # not HTTP at all: a bad status line, a cut-off body

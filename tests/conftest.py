@@ -4,6 +4,21 @@ from django.core.cache import cache
 from tests.transactional import drop_reused_db_at_end  # noqa: F401  (used by e2e/ and concurrency/)
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """A kept test database that a browser test left flushed (the run was interrupted before
+    tests/transactional.py put it back) has lost the rows data migrations made, Wagtail's
+    root page first. It is rebuilt, not trusted: one query per run and worker to find out."""
+    from django.db import connection
+    from wagtail.models import Page
+
+    with django_db_blocker.unblock():
+        if not Page.objects.filter(depth=1).exists():
+            name = connection.settings_dict["NAME"]
+            connection.creation.destroy_test_db(name, verbosity=0, keepdb=False)
+            connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=True)
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     cache.clear()
