@@ -3,6 +3,7 @@
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from babel.numbers import format_currency
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
@@ -20,13 +21,19 @@ def to_dong(value) -> Decimal | None:
     return amount.quantize(Decimal(1), rounding=ROUND_HALF_UP)
 
 
+# Babel's pattern for dong, in Vietnamese whatever the page's language: dots group
+# thousands, no decimals, the sign after a space. Oscar's own ``|currency`` filter prints
+# through the same pattern (``OSCAR_CURRENCY_FORMAT`` in settings), so a price in Oscar's
+# templates and one in ours read the same. The space is a plain one, as in SMS and CSV.
+VND_FORMAT = {"format": "#,##0 ¤", "locale": "vi", "currency_digits": False}
+
+
 def format_vnd(value) -> str:
     """``125000`` → ``"125.000 ₫"``; dots group thousands, as Vietnamese prices are written."""
     amount = to_dong(value)
     if amount is None:
         return ""
-    sign = "-" if amount < 0 else ""
-    return f"{sign}{abs(int(amount)):,} ₫".replace(",", ".")
+    return format_currency(amount, "VND", **VND_FORMAT)
 
 
 def parse_dong(raw: str):

@@ -12,6 +12,8 @@ import environ
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.money import VND_FORMAT
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
@@ -256,10 +258,9 @@ from oscar.defaults import *  # noqa: E402,F403  Oscar's defaults first; ours be
 OSCAR_SHOP_NAME = "Chợ Số"
 OSCAR_SHOP_TAGLINE = _("Sản phẩm OCOP từ các hợp tác xã")
 OSCAR_DEFAULT_CURRENCY = "VND"
-# Oscar's |currency filter is replaced by market/templatetags/currency_filters.py, so it
-# and our |vnd both print through core.money.format_vnd ("125.000 ₫"). Replacing a tag
-# library by name is what templates.W003 warns about; here it is the intent.
-SILENCED_SYSTEM_CHECKS = ["templates.W003"]
+# Oscar's babel |currency filter and our |vnd (core.money.format_vnd) print money through
+# one pattern: "125.000 ₫" in both languages.
+OSCAR_CURRENCY_FORMAT = {"VND": VND_FORMAT}
 OSCAR_SLUG_FUNCTION = "core.text.slugify_vi"
 OSCAR_THUMBNAILER = "ocop_catalog.renditions.OscarThumbnailer"
 OSCAR_HOMEPAGE = "/"

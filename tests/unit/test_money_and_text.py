@@ -2,6 +2,7 @@ from decimal import Decimal
 
 import pytest
 from django.template import Context, Template
+from django.utils import translation
 
 from core.money import format_vnd
 from core.text import fold
@@ -25,11 +26,13 @@ def test_format_vnd_groups_thousands_with_dots(value, shown):
     assert format_vnd(value) == shown
 
 
-def test_vnd_filter_and_oscars_currency_filter_print_the_same():
-    rendered = Template("{% load money currency_filters %}{{ p|vnd }}|{{ p|currency:'VND' }}|{{ p|currency }}").render(
-        Context({"p": Decimal("125000.00")})
-    )
-    assert rendered == "125.000 ₫|125.000 ₫|125.000 ₫"
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_vnd_filter_and_oscars_own_currency_filter_print_the_same(language):
+    """Oscar's babel filter (not a shadow of it) prints dong as we do, in both languages."""
+    template = Template("{% load money currency_filters %}{{ p|vnd }}|{{ p|currency:'VND' }}|{{ p|currency }}")
+    with translation.override(language):
+        for value, shown in [(Decimal("125000.00"), "125.000 ₫"), (0, "0 ₫"), (-1234567, "-1.234.567 ₫")]:
+            assert template.render(Context({"p": value})) == f"{shown}|{shown}|{shown}"
 
 
 @pytest.mark.parametrize(
