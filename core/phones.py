@@ -37,3 +37,29 @@ def e164(number: phonenumbers.PhoneNumber) -> str:
 
 def national(number: phonenumbers.PhoneNumber) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+
+
+def stored_form(raw: str, *, to_e164: bool = True) -> str:
+    """A stored phone rewritten as E.164 (or back to the national form), for data
+    migrations: a value that does not parse as a Vietnamese number is kept as it is."""
+    try:
+        number = phonenumbers.parse(str(raw or "").strip(), "VN")
+    except phonenumbers.NumberParseException:
+        return raw
+    if not phonenumbers.is_valid_number(number):
+        return raw
+    return e164(number) if to_e164 else national(number)
+
+
+def rewrite_stored_phones(model_label: str, *, to_e164: bool):
+    """A ``RunPython`` function rewriting ``phone`` of every row of ``model_label``
+    (``app.Model``) with ``stored_form``; only changed rows are written."""
+
+    def rewrite(apps, schema_editor):
+        model = apps.get_model(model_label)
+        for pk, raw in model.objects.exclude(phone="").values_list("pk", "phone"):
+            value = stored_form(raw, to_e164=to_e164)
+            if value != raw:
+                model.objects.filter(pk=pk).update(phone=value)
+
+    return rewrite

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from phonenumber_field.modelfields import PhoneNumberField
 
 from core import geo
 
@@ -73,7 +74,7 @@ class Merchant(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="merchant"
     )
     name = models.CharField(_("Họ và tên"), max_length=120)
-    phone = models.CharField(_("Số di động"), max_length=16, unique=True)  # E.164
+    phone = PhoneNumberField(_("Số di động"), max_length=16, unique=True, region="VN")  # stored E.164
     cccd = models.CharField(_("Số CCCD"), max_length=12, blank=True)
     consent_version = models.CharField(_("Phiên bản điều khoản đã đồng ý"), max_length=20)
     consent_at = models.DateTimeField(_("Thời điểm đồng ý"))

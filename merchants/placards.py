@@ -27,6 +27,7 @@ INK = (29, 35, 33)
 
 def mask_account(number: str) -> str:
     """Only the last 4 characters show: “•••• 4567”."""
+    number = str(number)
     return f"•••• {number[-4:]}" if len(number) > 4 else number
 
 

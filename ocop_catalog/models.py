@@ -12,6 +12,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from phonenumber_field.modelfields import PhoneNumberField
 
 from core import geo
 
@@ -38,7 +39,7 @@ class Cooperative(models.Model):
     province_code = models.PositiveSmallIntegerField(_("Tỉnh/thành phố"), choices=geo.province_choices)
     commune_code = models.PositiveIntegerField(_("Xã/phường"))
     address = models.CharField(_("Địa chỉ (thôn, số nhà)"), max_length=255, blank=True)
-    phone = models.CharField(_("Điện thoại"), max_length=20, blank=True)
+    phone = PhoneNumberField(_("Điện thoại"), max_length=20, blank=True, region="VN")  # stored E.164
     story = models.TextField(_("Câu chuyện"), blank=True)
     logo = models.ImageField(_("Logo"), upload_to="cooperatives/", blank=True)
     shipping_fee = models.DecimalField(

@@ -134,7 +134,7 @@ class CoopProfileEditView(CooperativeStaffMixin, FormView):
 
     def get_initial(self):
         coop = self.cooperative
-        return {"phone": coop.phone, "address": coop.address, "story": coop.story}
+        return {"phone": coop.phone.as_national if coop.phone else "", "address": coop.address, "story": coop.story}
 
     def form_valid(self, form):
         data = form.cleaned_data

@@ -21,7 +21,10 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
+    from market.stats.tasks import pending_discard
+
     cache.clear()
+    pending_discard()  # rebuilds left pending by the previous test's rolled-back transaction
     yield
 
 

@@ -153,4 +153,4 @@ def _payments_and_logins() -> None:
         # As a vendor does: the one-time code from the approval slip, then their password.
         merchant = qr.application.merchant
         code, _expires = merchant_password_code_issue(merchant=merchant, actor=None, reason="approval")
-        merchant_password_set(phone=merchant.phone, code=code, password=DEMO_PASSWORD)
+        merchant_password_set(phone=merchant.phone.as_e164, code=code, password=DEMO_PASSWORD)

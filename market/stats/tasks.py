@@ -1,4 +1,5 @@
 import datetime
+import threading
 from collections import defaultdict
 
 from celery import shared_task
@@ -26,26 +27,35 @@ def market_facts_refresh(market_id: int, since: datetime.datetime | None = None)
     if since is not None:
         first = min(max(timezone.localdate(since), today - datetime.timedelta(days=31)), today)
     pairs = {(market_id, day) for day in days_between(first, today)}
-    connection = transaction.get_connection()
-    if not connection.in_atomic_block:
+    if not transaction.get_connection().in_atomic_block:
         _enqueue(pairs)
-    else:
-        _pending(connection).update(pairs)
+        return
+    # Every event adds its pairs to this thread's pending set and asks for a flush after
+    # commit; the first flush to run takes the whole set, the others find it empty. Django's
+    # public on_commit is all this needs. A rolled-back transaction's pairs stay pending
+    # until the thread's next flush, which rebuilds them once more: a rebuild is idempotent,
+    # so that costs a little work and never a wrong figure.
+    _pending.pairs.update(pairs)
+    transaction.on_commit(_flush, robust=True)
 
 
-def _pending(connection) -> set:
-    """The (market, day) pairs this transaction will rebuild on commit; one callback holds them."""
-    for _savepoints, callback, _robust in connection.run_on_commit:
-        if hasattr(callback, "market_days"):
-            return callback.market_days
-    market_days: set = set()
+class _Pending(threading.local):
+    def __init__(self):
+        self.pairs: set = set()
 
-    def flush():
-        _enqueue(market_days)
 
-    flush.market_days = market_days
-    transaction.on_commit(flush, robust=True)
-    return market_days
+_pending = _Pending()
+
+
+def _flush() -> None:
+    pairs, _pending.pairs = _pending.pairs, set()
+    if pairs:
+        _enqueue(pairs)
+
+
+def pending_discard() -> None:
+    """Forget this thread's pending rebuilds (tests: each test's transaction is rolled back)."""
+    _pending.pairs = set()
 
 
 def _enqueue(pairs) -> None:

@@ -152,11 +152,11 @@ def merchant_password_set(*, phone: str, code: str, password: str, client_ip: st
         else:
             user = merchant.user
             if user is None:
-                if get_user_model().objects.filter(username=merchant.phone).exists():
+                if get_user_model().objects.filter(username=merchant.phone.as_e164).exists():
                     raise ValidationError(
                         {"phone": [_("Số điện thoại này đã có một tài khoản khác. Hãy nhờ ban quản lý chợ.")]}
                     )
-                user = get_user_model()(username=merchant.phone, first_name=merchant.name[:150])
+                user = get_user_model()(username=merchant.phone.as_e164, first_name=merchant.name[:150])
             try:
                 validate_password(password, user)
             except ValidationError as exc:

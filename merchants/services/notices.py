@@ -71,7 +71,7 @@ def merchant_notice_send(
     merchant = Merchant.objects.get(pk=merchant_id)
     application = Application.objects.filter(pk=application_id).first() if application_id else None
     try:
-        result = send_sms(to=merchant.phone, text=text, request_id=request_id)
+        result = send_sms(to=merchant.phone.as_e164, text=text, request_id=request_id)
     except SmsTemporaryError:
         raise  # the task tries again
     except SmsError as exc:  # refused for good: the log says so, and why

@@ -370,3 +370,26 @@ def test_a_bulk_approval_is_one_rebuild_per_market_and_day(django_capture_on_com
         for k in range(6):
             vendor_with_qr(m, code=f"Z{k}", phone=f"0917 000 00{k}")
     assert calls == [(timezone.localdate().isoformat(), [m.pk])]
+
+
+def test_a_rolled_back_transaction_never_keeps_the_next_one_from_rebuilding(
+    django_capture_on_commit_callbacks, monkeypatch
+):
+    from django.db import transaction
+
+    from market.stats import tasks
+
+    calls = []
+    monkeypatch.setattr(tasks.market_facts_rebuild_task, "delay", lambda day, ids: calls.append((day, ids)))
+    kept, lost = make_market(slug="kept"), make_market(slug="lost")
+    today = timezone.localdate().isoformat()
+    with django_capture_on_commit_callbacks(execute=False):  # this block's callbacks are dropped, as on rollback
+        with transaction.atomic():
+            tasks.market_facts_refresh(lost.pk)
+    for _ in range(2):
+        with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+            tasks.market_facts_refresh(kept.pk)
+            tasks.market_facts_refresh(kept.pk)
+    # The rolled-back market is rebuilt once more (harmless, a rebuild is idempotent); each
+    # committed transaction is one rebuild.
+    assert calls == [(today, [kept.pk, lost.pk]), (today, [kept.pk])]

@@ -15,7 +15,6 @@ from oscar.core.loading import get_model
 from PIL import Image, ImageDraw, ImageFont
 from wagtail.models import GroupPagePermission, Page, Site
 
-from core.phones import national, parse_vn_phone
 from core.text import fold
 from market.demo import data as demo
 from market.demo.data import DEMO_PASSWORD
@@ -292,5 +291,5 @@ class Command(BaseCommand):
         for role, username, email in logins:
             write(f"    {role}: {username} / {email}")
         for merchant in Merchant.objects.exclude(user=None).order_by("pk"):
-            phone = national(parse_vn_phone(merchant.phone, mobile_only=True))
+            phone = merchant.phone.as_national
             write(f"    Tiểu thương {merchant.name} (/stalls/login/, số điện thoại): {phone}")
