@@ -161,7 +161,7 @@ def rollup_figures(f) -> dict:
     from market.stats import reports
 
     data = reports.dashboard(filters=f)
-    facts = reports.adoption_facts(f, reports.snapshot_day(f))
+    facts = reports.adoption_facts(filters=f, day=reports.snapshot_day(filters=f))
     methods = data["methods"].rows
     return {
         "qr_live": sum(x.qr_live for x in facts),

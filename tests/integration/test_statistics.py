@@ -110,7 +110,7 @@ def test_adoption_equals_an_independent_count_for_each_filter(street, area, mark
         area=area,
         market=Market.objects.get(slug=market_slug) if market_slug else None,
     )
-    table = adoption_by_market(adoption_facts(f, snapshot_day(f)))
+    table = adoption_by_market(facts=adoption_facts(filters=f, day=snapshot_day(filters=f)))
     got = {row["label"]: (row["qr_live"], row["registered"], row["rate"]) for row in table.rows}
     assert set(got) == names
     truth = expected_adoption(today, Market.objects.filter(name__in=names))
@@ -125,7 +125,10 @@ def test_adoption_equals_an_independent_count_for_each_filter(street, area, mark
         assert got[market.name] == (shown(live), shown(registered), rate)
     # A period ending before the stalls were approved shows none of them.
     before = Filters(first=today - datetime.timedelta(days=40), last=today - datetime.timedelta(days=11), area=area)
-    assert all(row["qr_live"] == 0 for row in adoption_by_market(adoption_facts(before, snapshot_day(before))).rows)
+    assert all(
+        row["qr_live"] == 0
+        for row in adoption_by_market(facts=adoption_facts(filters=before, day=snapshot_day(filters=before))).rows
+    )
 
 
 def test_fewer_than_three_vendors_is_never_shown(street):
@@ -299,7 +302,7 @@ def test_cooperative_volume_equals_the_order_lines(orders, area, coop_index, day
     first = today - datetime.timedelta(days=days - 1)
     coop = coops[coop_index] if coop_index is not None else None
     f = Filters(first=first, last=today, area=area, cooperative=coop)
-    got = {r["label"]: (r["orders"], r["revenue"], r["paid_revenue"]) for r in cooperative_volume(f).rows}
+    got = {r["label"]: (r["orders"], r["revenue"], r["paid_revenue"]) for r in cooperative_volume(filters=f).rows}
     in_scope = [c for c in coops if area.contains(province_code=c.province_code, commune_code=c.commune_code)]
     if coop:
         in_scope = [coop]
@@ -309,7 +312,7 @@ def test_cooperative_volume_equals_the_order_lines(orders, area, coop_index, day
 def test_cashless_share_counts_paid_transfers_over_all_live_orders(orders):
     rebuild(days=5)
     today = timezone.localdate()
-    table, share = payment_mix(Filters(first=today - datetime.timedelta(days=3), last=today, area=Area()))
+    table, share = payment_mix(filters=Filters(first=today - datetime.timedelta(days=3), last=today, area=Area()))
     live = Order.objects.exclude(status__in=status.VOID)
     paid_cashless = live.filter(status=status.PAID, sources__source_type__code__in=["vietqr", "card"]).count()
     # The rollup counts an order once per cooperative: count the same way.

@@ -23,10 +23,14 @@ def test_rate_is_one_decimal_and_follows_its_numerator():
 
 def test_weeks_end_on_sunday_and_months_on_their_last_day_and_the_period_closes_the_last():
     f = Filters(first=datetime.date(2026, 1, 28), last=datetime.date(2026, 3, 4), area=Area())
-    assert period_ends(f)[:2] == [datetime.date(2026, 2, 1), datetime.date(2026, 2, 8)]
-    assert period_ends(f)[-1] == datetime.date(2026, 3, 4)
+    assert period_ends(filters=f)[:2] == [datetime.date(2026, 2, 1), datetime.date(2026, 2, 8)]
+    assert period_ends(filters=f)[-1] == datetime.date(2026, 3, 4)
     months = Filters(first=f.first, last=f.last, area=Area(), grain="month")
-    assert period_ends(months) == [datetime.date(2026, 1, 31), datetime.date(2026, 2, 28), datetime.date(2026, 3, 4)]
+    assert period_ends(filters=months) == [
+        datetime.date(2026, 1, 31),
+        datetime.date(2026, 2, 28),
+        datetime.date(2026, 3, 4),
+    ]
 
 
 def test_the_before_after_split_defaults_to_the_middle_of_the_period():

@@ -22,27 +22,26 @@ from .orders import cooperative_volume, ocop_products, orders_per_day, payment_m
 
 def dashboard(*, filters: Filters) -> dict:
     """Everything the dashboard shows, as tables (and the cashless share)."""
-    f = filters
-    snapshot = snapshot_day(f)
-    facts = adoption_facts(f, snapshot)
-    target = province_target(f)
-    agents, camp_days = onboarding_by_agent(f)
-    methods, cashless_share = payment_mix(f)
-    markets = adoption_by_market(facts)
+    snapshot = snapshot_day(filters=filters)
+    facts = adoption_facts(filters=filters, day=snapshot)
+    target = province_target(filters=filters)
+    agents, camp_days = onboarding_by_agent(filters=filters)
+    methods, cashless_share = payment_mix(filters=filters)
+    markets = adoption_by_market(facts=facts)
     return {
         "markets": markets,
-        "activity": market_activity(f, facts),
-        "communes": adoption_by_commune(facts),
-        "provinces": adoption_by_province(facts),
-        "trend": adoption_trend(f, target, snapshot),
+        "activity": market_activity(filters=filters, facts=facts),
+        "communes": adoption_by_commune(facts=facts),
+        "provinces": adoption_by_province(facts=facts),
+        "trend": adoption_trend(filters=filters, target=target, snapshot=snapshot),
         "target": target,
         "snapshot": snapshot,
         "agents": agents,
         "camp_days": camp_days,
-        "cooperatives": cooperative_volume(f),
-        "daily": orders_per_day(f),
+        "cooperatives": cooperative_volume(filters=filters),
+        "daily": orders_per_day(filters=filters),
         "methods": methods,
-        "ocop": ocop_products(f),
+        "ocop": ocop_products(filters=filters),
         "cashless_share": cashless_share,
         "headline": _headline(facts),
     }
@@ -77,19 +76,24 @@ TABLE_KEYS = (
 
 def table(*, key: str, filters: Filters) -> Table | None:
     """One table by its key (for exports), or None for an unknown key."""
-    f = filters
+
+    def facts():
+        return adoption_facts(filters=filters, day=snapshot_day(filters=filters))
+
     builders = {
-        "markets": lambda: adoption_by_market(adoption_facts(f, snapshot_day(f))),
-        "communes": lambda: adoption_by_commune(adoption_facts(f, snapshot_day(f))),
-        "activity": lambda: market_activity(f, adoption_facts(f, snapshot_day(f))),
-        "provinces": lambda: adoption_by_province(adoption_facts(f, snapshot_day(f))),
-        "trend": lambda: adoption_trend(f, province_target(f), snapshot_day(f)),
-        "agents": lambda: onboarding_by_agent(f)[0],
-        "camp_days": lambda: onboarding_by_agent(f)[1],
-        "cooperatives": lambda: cooperative_volume(f),
-        "daily": lambda: orders_per_day(f),
-        "methods": lambda: payment_mix(f)[0],
-        "ocop": lambda: ocop_products(f),
+        "markets": lambda: adoption_by_market(facts=facts()),
+        "communes": lambda: adoption_by_commune(facts=facts()),
+        "activity": lambda: market_activity(filters=filters, facts=facts()),
+        "provinces": lambda: adoption_by_province(facts=facts()),
+        "trend": lambda: adoption_trend(
+            filters=filters, target=province_target(filters=filters), snapshot=snapshot_day(filters=filters)
+        ),
+        "agents": lambda: onboarding_by_agent(filters=filters)[0],
+        "camp_days": lambda: onboarding_by_agent(filters=filters)[1],
+        "cooperatives": lambda: cooperative_volume(filters=filters),
+        "daily": lambda: orders_per_day(filters=filters),
+        "methods": lambda: payment_mix(filters=filters)[0],
+        "ocop": lambda: ocop_products(filters=filters),
     }
     return builders[key]() if key in builders else None
 

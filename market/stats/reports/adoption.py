@@ -35,31 +35,33 @@ def _adoption_row(label: str, sums: dict, declared: int) -> dict:
 FALLBACK_DAYS = 2
 
 
-def snapshot_day(f: Filters) -> datetime.date | None:
+def snapshot_day(*, filters: Filters) -> datetime.date | None:
     """The day the period's market state is read from: its last day, or, when that day's
     rows are not built yet (just after midnight, or a missed nightly run), the latest of the
     two days before it (one query)."""
     return (
         MarketDailyFacts.objects.filter(
-            markets_q(f), day__lte=f.last, day__gte=f.last - datetime.timedelta(days=FALLBACK_DAYS)
+            markets_q(filters=filters),
+            day__lte=filters.last,
+            day__gte=filters.last - datetime.timedelta(days=FALLBACK_DAYS),
         )
         .aggregate(day=Max("day"))
         .get("day")
     )
 
 
-def adoption_facts(f: Filters, day: datetime.date | None) -> list[MarketDailyFacts]:
+def adoption_facts(*, filters: Filters, day: datetime.date | None) -> list[MarketDailyFacts]:
     """Each market's facts at the end of ``day`` (one query)."""
     if day is None:
         return []
     return list(
-        MarketDailyFacts.objects.filter(markets_q(f), day=day)
+        MarketDailyFacts.objects.filter(markets_q(filters=filters), day=day)
         .select_related("market")
         .order_by("market__province_code", "market__commune_code", "market__name")
     )
 
 
-def adoption_by_market(facts: list[MarketDailyFacts]) -> Table:
+def adoption_by_market(*, facts: list[MarketDailyFacts]) -> Table:
     rows = []
     for fact in facts:
         counts = {k: getattr(fact, k) for k in ADOPTION_COUNTS}
@@ -77,14 +79,16 @@ def adoption_by_market(facts: list[MarketDailyFacts]) -> Table:
 ACTIVE_WINDOW_DAYS = 30
 
 
-def market_activity(f: Filters, facts: list[MarketDailyFacts]) -> Table:
+def market_activity(*, filters: Filters, facts: list[MarketDailyFacts]) -> Table:
     """What happened in each market during the period (one query): new applications, and
     the QR payments its stalls' bank feeds reported. Payments describe vendors' takings, so
     they are shown only where they cover at least 3 stalls: over a period of 30 days or
     more ending with 3 or more active stalls (every active stall paid within the period)."""
     flows = {
         r["market_id"]: r
-        for r in MarketDailyFacts.objects.filter(markets_q(f), day__gte=f.first, day__lte=f.last)
+        for r in MarketDailyFacts.objects.filter(
+            markets_q(filters=filters), day__gte=filters.first, day__lte=filters.last
+        )
         .filter(Q(onboarded__gt=0) | Q(payments__gt=0))  # most days have neither: fewer rows to add up
         .values("market_id")
         .annotate(n_onboarded=Sum("onboarded"), n_payments=Sum("payments"), n_amount=Sum("payments_amount"))
@@ -93,7 +97,7 @@ def market_activity(f: Filters, facts: list[MarketDailyFacts]) -> Table:
     rows = []
     for fact in facts:
         flow = flows.get(fact.market_id, {})
-        covered = f.days >= ACTIVE_WINDOW_DAYS and fact.active >= MIN_VENDORS
+        covered = filters.days >= ACTIVE_WINDOW_DAYS and fact.active >= MIN_VENDORS
         payments = flow.get("n_payments") or 0
         shown = covered or not payments
         rows.append(
@@ -144,7 +148,7 @@ def _adoption_rollup(facts, key, label, table_key, title, unit, parent) -> Table
     )
 
 
-def adoption_by_commune(facts) -> Table:
+def adoption_by_commune(*, facts) -> Table:
     return _adoption_rollup(
         facts,
         lambda m: m.commune_code,
@@ -156,7 +160,7 @@ def adoption_by_commune(facts) -> Table:
     )
 
 
-def adoption_by_province(facts) -> Table:
+def adoption_by_province(*, facts) -> Table:
     return _adoption_rollup(
         facts,
         lambda m: m.province_code,
@@ -168,15 +172,15 @@ def adoption_by_province(facts) -> Table:
     )
 
 
-def adoption_trend(f: Filters, target: int | None = None, snapshot: datetime.date | None = None) -> Table:
+def adoption_trend(*, filters: Filters, target: int | None = None, snapshot: datetime.date | None = None) -> Table:
     """Adoption at the end of each week or month (one query), against the province's target;
     the last point is read from ``snapshot`` (see ``snapshot_day``)."""
-    ends = period_ends(f)
+    ends = period_ends(filters=filters)
     if snapshot and ends and snapshot < ends[-1]:
         ends = sorted({end for end in ends if end < snapshot} | {snapshot})
     sums = {
         row["day"]: row
-        for row in MarketDailyFacts.objects.filter(markets_q(f), day__in=ends)
+        for row in MarketDailyFacts.objects.filter(markets_q(filters=filters), day__in=ends)
         .values("day")
         .annotate(
             n_declared=Sum("market__declared_stalls"),
@@ -204,7 +208,7 @@ def adoption_trend(f: Filters, target: int | None = None, snapshot: datetime.dat
         )
     return Table(
         "trend",
-        _("Xu hướng tỷ lệ dùng QR theo tháng") if f.grain == "month" else _("Xu hướng tỷ lệ dùng QR theo tuần"),
+        _("Xu hướng tỷ lệ dùng QR theo tháng") if filters.grain == "month" else _("Xu hướng tỷ lệ dùng QR theo tuần"),
         [
             Column("label", _("Cuối kỳ"), "date"),
             Column("registered", _("Đã đăng ký")),
@@ -218,11 +222,11 @@ def adoption_trend(f: Filters, target: int | None = None, snapshot: datetime.dat
     )
 
 
-def province_target(f: Filters) -> int | None:
-    if f.area.province_code is None:
+def province_target(*, filters: Filters) -> int | None:
+    if filters.area.province_code is None:
         return None
     return (
-        ProvinceTarget.objects.filter(province_code=f.area.province_code)
+        ProvinceTarget.objects.filter(province_code=filters.area.province_code)
         .values_list("target_percent", flat=True)
         .first()
     )

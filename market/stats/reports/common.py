@@ -10,17 +10,17 @@ from ..tables import SUPPRESSED, protect_groups, rate
 ADOPTION_COUNTS = ("registered", "approved", "qr_live", "placard_printed", "active")
 
 
-def markets_q(f: Filters, prefix: str = "market__") -> Q:
-    q = f.area.q(prefix)
-    if f.market:
-        q &= Q(**{f"{prefix}pk": f.market.pk})
+def markets_q(*, filters: Filters, prefix: str = "market__") -> Q:
+    q = filters.area.q(prefix)
+    if filters.market:
+        q &= Q(**{f"{prefix}pk": filters.market.pk})
     return q
 
 
-def cooperatives_q(f: Filters, prefix: str = "cooperative__") -> Q:
-    q = f.area.q(prefix)
-    if f.cooperative:
-        q &= Q(**{f"{prefix}pk": f.cooperative.pk})
+def cooperatives_q(*, filters: Filters, prefix: str = "cooperative__") -> Q:
+    q = filters.area.q(prefix)
+    if filters.cooperative:
+        q &= Q(**{f"{prefix}pk": filters.cooperative.pk})
     return q
 
 
@@ -39,15 +39,15 @@ def hide_with_n(row: dict, key: str) -> dict:
     return row
 
 
-def period_ends(f: Filters) -> list[datetime.date]:
+def period_ends(*, filters: Filters) -> list[datetime.date]:
     """The last day of each week (Sunday) or month in the period; the period's last day closes it."""
-    ends, day = [], f.first
-    while day <= f.last:
-        if f.grain == "month":
+    ends, day = [], filters.first
+    while day <= filters.last:
+        if filters.grain == "month":
             next_month = (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
             end = next_month - datetime.timedelta(days=1)
         else:
             end = day + datetime.timedelta(days=6 - day.weekday())
-        ends.append(min(end, f.last))
+        ends.append(min(end, filters.last))
         day = end + datetime.timedelta(days=1)
     return ends

@@ -11,10 +11,10 @@ from ..tables import Column, Table, protect_groups, vendors
 from .common import hide_with_n, markets_q
 
 
-def onboarding_by_agent(f: Filters) -> tuple[Table, Table]:
+def onboarding_by_agent(*, filters: Filters) -> tuple[Table, Table]:
     """Applications sent by each field agent, and per camp day (one query)."""
     rows = list(
-        AgentDailyOnboarding.objects.filter(markets_q(f), day__gte=f.first, day__lte=f.last)
+        AgentDailyOnboarding.objects.filter(markets_q(filters=filters), day__gte=filters.first, day__lte=filters.last)
         .values("day", "agent_id", "agent__first_name", "agent__last_name", "agent__username")
         .annotate(n=Sum("applications"))
         .order_by("-day", "agent__username")

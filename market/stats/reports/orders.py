@@ -16,18 +16,20 @@ from ..tables import Column, Table, rate
 from .common import cooperatives_q, period_ends
 
 
-def _volume(f: Filters):
-    return CooperativeDailyVolume.objects.filter(cooperatives_q(f), day__gte=f.first, day__lte=f.last)
+def _volume(*, filters: Filters):
+    return CooperativeDailyVolume.objects.filter(
+        cooperatives_q(filters=filters), day__gte=filters.first, day__lte=filters.last
+    )
 
 
-def cooperative_volume(f: Filters) -> Table:
+def cooperative_volume(*, filters: Filters) -> Table:
     """Orders and revenue per cooperative, with orders a day before and after the split date (one query)."""
-    before, after = Q(day__lt=f.split), Q(day__gte=f.split)
-    days_before = max((f.split - f.first).days, 1)
-    days_after = max((f.last - f.split).days + 1, 1)
+    before, after = Q(day__lt=filters.split), Q(day__gte=filters.split)
+    days_before = max((filters.split - filters.first).days, 1)
+    days_after = max((filters.last - filters.split).days + 1, 1)
     rows = []
     for r in (
-        _volume(f)
+        _volume(filters=filters)
         .values("cooperative_id", "cooperative__partner__name")
         .annotate(
             n_orders=Sum("orders"),
@@ -44,7 +46,7 @@ def cooperative_volume(f: Filters) -> Table:
             {
                 "label": r["cooperative__partner__name"],
                 "orders": r["n_orders"],
-                "per_day": (Decimal(r["n_orders"]) / f.days).quantize(Decimal("0.1")),
+                "per_day": (Decimal(r["n_orders"]) / filters.days).quantize(Decimal("0.1")),
                 "before": (Decimal(r["n_before"] or 0) / days_before).quantize(Decimal("0.1")),
                 "after": (Decimal(r["n_after"] or 0) / days_after).quantize(Decimal("0.1")),
                 "lines": r["n_lines"],
@@ -60,8 +62,8 @@ def cooperative_volume(f: Filters) -> Table:
             Column("label", _("Hợp tác xã"), "text"),
             Column("orders", _("Số đơn")),
             Column("per_day", _("Đơn/ngày"), "decimal"),
-            Column("before", _("Đơn/ngày trước %(day)s") % {"day": f"{f.split:%d/%m/%Y}"}, "decimal"),
-            Column("after", _("Đơn/ngày từ %(day)s") % {"day": f"{f.split:%d/%m/%Y}"}, "decimal"),
+            Column("before", _("Đơn/ngày trước %(day)s") % {"day": f"{filters.split:%d/%m/%Y}"}, "decimal"),
+            Column("after", _("Đơn/ngày từ %(day)s") % {"day": f"{filters.split:%d/%m/%Y}"}, "decimal"),
             Column("lines", _("Số dòng hàng")),
             Column("quantity", _("Số lượng")),
             Column("revenue", _("Doanh thu"), "money"),
@@ -74,33 +76,36 @@ def cooperative_volume(f: Filters) -> Table:
 DAILY_UP_TO = 92  # longer periods are shown per week or month
 
 
-def orders_per_day(f: Filters) -> Table:
+def orders_per_day(*, filters: Filters) -> Table:
     """Orders and revenue a day over the period, every day present; a period longer than
     ``DAILY_UP_TO`` days is shown per week or month instead (one query)."""
     found = {
         r["day"]: r
-        for r in _volume(f).values("day").annotate(n_orders=Sum("orders"), n_revenue=Sum("revenue")).order_by()
+        for r in _volume(filters=filters)
+        .values("day")
+        .annotate(n_orders=Sum("orders"), n_revenue=Sum("revenue"))
+        .order_by()
     }
     if not found:
         rows = []
-    elif f.days <= DAILY_UP_TO:
+    elif filters.days <= DAILY_UP_TO:
         rows = [
             {
                 "label": day,
                 "orders": found.get(day, {}).get("n_orders") or 0,
                 "revenue": found.get(day, {}).get("n_revenue") or 0,
             }
-            for day in (f.first + datetime.timedelta(days=n) for n in range(f.days))
+            for day in (filters.first + datetime.timedelta(days=n) for n in range(filters.days))
         ]
     else:
-        ends = period_ends(f)
+        ends = period_ends(filters=filters)
         totals = {end: {"label": end, "orders": 0, "revenue": 0} for end in ends}
         for day, r in found.items():
             end = next(e for e in ends if e >= day)
             totals[end]["orders"] += r["n_orders"] or 0
             totals[end]["revenue"] += r["n_revenue"] or 0
         rows = list(totals.values())
-    per = f.days <= DAILY_UP_TO and "day" or f.grain
+    per = filters.days <= DAILY_UP_TO and "day" or filters.grain
     titles = {
         "day": _("Đơn hàng và doanh thu theo ngày"),
         "week": _("Đơn hàng và doanh thu theo tuần"),
@@ -119,12 +124,12 @@ def orders_per_day(f: Filters) -> Table:
     )
 
 
-def payment_mix(f: Filters) -> tuple[Table, Decimal | None]:
+def payment_mix(*, filters: Filters) -> tuple[Table, Decimal | None]:
     """Orders by payment method and the cashless share: paid VietQR and card orders ÷ all
     orders (cancelled and expired orders are not counted as orders). One query."""
     rows, total, cashless = [], 0, 0
     for r in (
-        _volume(f)
+        _volume(filters=filters)
         .values("payment_method")
         .annotate(n_orders=Sum("orders"), n_paid=Sum("paid_orders"), n_revenue=Sum("revenue"))
         .order_by("payment_method")
@@ -163,9 +168,9 @@ def payment_mix(f: Filters) -> tuple[Table, Decimal | None]:
     return table, share
 
 
-def ocop_products(f: Filters) -> Table:
+def ocop_products(*, filters: Filters) -> Table:
     """OCOP products on sale today, by cooperative and star level (one query)."""
-    coops = Cooperative.objects.filter(cooperatives_q(f, ""))
+    coops = Cooperative.objects.filter(cooperatives_q(filters=filters, prefix=""))
     counts: dict = defaultdict(lambda: {3: 0, 4: 0, 5: 0})
     for r in (
         OcopCertification.objects.valid_today()
