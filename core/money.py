@@ -3,7 +3,7 @@
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from babel.numbers import format_currency
+from babel.numbers import format_currency, format_decimal
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
@@ -34,6 +34,15 @@ def format_vnd(value) -> str:
     if amount is None:
         return ""
     return format_currency(amount, "VND", **VND_FORMAT)
+
+
+def group_thousands(value) -> str:
+    """``125000`` → ``"125.000"``: the number as ``format_vnd`` prints it, without the sign
+    (for "Đã nhận 125.000 đồng", read aloud)."""
+    amount = to_dong(value)
+    if amount is None:
+        return ""
+    return format_decimal(amount, format=VND_FORMAT["format"].replace(" ¤", ""), locale=VND_FORMAT["locale"])
 
 
 def parse_dong(raw: str):

@@ -1,21 +1,13 @@
-"""Screens of the cashless street: ``vendor`` (the vendor's and field agent's), ``organiser``
-(review, codes, placards, markets), and ``access`` (who may see and do what)."""
+"""Screens of the cashless street: ``vendor`` (the vendor's and field agent's), ``money``
+("Nhận tiền"), ``placards`` (one stall's and a market's batch), ``organiser`` (review, codes,
+markets), and ``access`` (who may see and do what)."""
 
-from .organiser import (
-    MarketEditView,
-    MarketListView,
-    PlacardBatchCreateView,
-    PlacardBatchFileView,
-    PlacardBatchView,
-    ReviewView,
-    VendorPasswordResetView,
-)
+from .money import MoneyReceivedJsonView, MoneyReceivedView
+from .organiser import MarketEditView, MarketListView, ReviewView, VendorPasswordResetView
+from .placards import PlacardBatchCreateView, PlacardBatchFileView, PlacardBatchView, PlacardView
 from .vendor import (
     ApplicationDetailView,
     ApplicationLookupView,
-    MoneyReceivedJsonView,
-    MoneyReceivedView,
-    PlacardView,
     VendorApplyView,
     VendorHomeView,
     VendorLoginView,

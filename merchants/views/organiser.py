@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -24,16 +23,15 @@ from ..forms import (
     ReviewForm,
     add_service_errors,
 )
-from ..models import Application, PlacardBatch
+from ..models import Application
 from ..placards import mask_account
-from ..selectors import live_qrs, onboarding_by_agent
+from ..selectors import onboarding_by_agent
 from ..services import (
     ApprovalSlip,
     application_reject,
     applications_approve,
     market_save,
     merchant_password_code_issue,
-    placard_batch_request,
 )
 from .access import no_store, organiser_markets
 
@@ -169,49 +167,6 @@ class ReviewView(PermissionRequiredMixin, TemplateView):
                 slips_context([slip for slip in slips if slip.code], back=request.get_full_path()),
             )
         return redirect(request.get_full_path())
-
-
-class PlacardBatchCreateView(PermissionRequiredMixin, View):
-    """An organiser asks for a whole market's placards; a Celery task draws them."""
-
-    permission_required = "merchants.review_application"
-
-    def post(self, request, slug):
-        market = get_object_or_404(organiser_markets(request.user), slug=slug)
-        if not live_qrs(market_slug=market.slug).exists():
-            messages.error(request, _("Chợ này chưa có sạp nào được cấp mã QR."))
-            return redirect(f"{reverse('merchants:review')}?market={market.slug}")
-        layout = "a6" if request.POST.get("layout") == "a6" else "a4x4"
-        batch = placard_batch_request(market=market, layout=layout, user=request.user)
-        return redirect("merchants:placard-batch", pk=batch.pk)
-
-
-@no_store
-class PlacardBatchView(PermissionRequiredMixin, TemplateView):
-    """Progress of a batch (the page refreshes itself, no JS needed), then the download."""
-
-    permission_required = "merchants.review_application"
-    template_name = "merchants/placard_batch.html"
-
-    def get_context_data(self, **kwargs):
-        batch = get_object_or_404(PlacardBatch, pk=self.kwargs["pk"], market__in=organiser_markets(self.request.user))
-        return super().get_context_data(batch=batch, **kwargs)
-
-
-@no_store
-class PlacardBatchFileView(PermissionRequiredMixin, View):
-    permission_required = "merchants.review_application"
-
-    def get(self, request, pk):
-        batch = get_object_or_404(
-            PlacardBatch, pk=pk, status=PlacardBatch.Status.READY, market__in=organiser_markets(request.user)
-        )
-        return FileResponse(
-            batch.file.open("rb"),
-            as_attachment=True,
-            filename=f"bang-qr-{batch.market.slug}.pdf",
-            content_type="application/pdf",
-        )
 
 
 class MarketListView(PermissionRequiredMixin, TemplateView):

@@ -1,6 +1,6 @@
 """The vendor's screens: the application (also used by field agents), its status, the
-one-time-code password page, login, the vendor's stalls and account change, "Nhận tiền" and
-the placard."""
+one-time-code password page, login, and the vendor's stalls and account change. "Nhận tiền"
+is in ``money``, the placard in ``placards``."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -8,15 +8,12 @@ from django.contrib.auth import authenticate, login
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
-from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
-from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from core.grants import session_grant, session_has
-from core.money import format_vnd
 from core.phones import e164, parse_vn_phone
 from core.ratelimit import (
     attempt_count,
@@ -36,15 +33,13 @@ from ..forms import (
     VendorPasswordForm,
     add_service_errors,
 )
-from ..models import Application, IssuedQR, Market, Merchant, PersonalDataAccess, Stall, StallPayment
-from ..placards import mask_account, placards_pdf
+from ..models import Application, IssuedQR, Market, Merchant, PersonalDataAccess, Stall
 from ..selectors import pending_account_changes
 from ..services import (
     application_submit,
     merchant_account_change_cancel,
     merchant_account_change_request,
     merchant_password_set,
-    placards_printed,
     stall_for_application,
 )
 from .access import (
@@ -52,7 +47,6 @@ from .access import (
     may_act_for,
     no_store,
     organiser_of,
-    stall_qr_for,
     typed_phone,
 )
 
@@ -329,93 +323,3 @@ class VendorHomeView(LoginRequiredMixin, TemplateView):
                 _("Đã huỷ yêu cầu %(ref)s. Sạp vẫn nhận tiền vào tài khoản cũ.") % {"ref": application.reference},
             )
         return redirect("merchants:vendor-home")
-
-
-@no_store
-class MoneyReceivedView(TemplateView):
-    """“Nhận tiền”: left open on the vendor's phone, it shows and speaks each payment as the
-    bank reports it, the answer to a faked transfer screenshot. It also says when someone
-    asked to change the stall's payout account."""
-
-    template_name = "merchants/money.html"
-
-    def get_context_data(self, **kwargs):
-        qr = stall_qr_for(self.request, self.kwargs["pk"], money=True)
-        payments = list(StallPayment.objects.filter(stall=qr.stall).order_by("-pk")[:10])
-        return super().get_context_data(
-            qr=qr,
-            payments=payments,
-            last_id=payments[0].pk if payments else 0,
-            pending_change=pending_change_notice(qr.stall),
-            **kwargs,
-        )
-
-
-@no_store
-class MoneyReceivedJsonView(View):
-    def get(self, request, pk):
-        qr = stall_qr_for(request, pk, money=True)
-        try:
-            after = int(request.GET.get("after", "0"))
-        except ValueError:
-            after = 0
-        rows = StallPayment.objects.filter(stall=qr.stall, pk__gt=after).order_by("pk")[:20]
-        with translation.override("vi"):  # spoken in Vietnamese whatever the page language
-            phrase = _("Đã nhận %(amount)s đồng")
-        return JsonResponse(
-            {
-                "payments": [
-                    {
-                        "id": p.pk,
-                        "amount": int(p.amount),
-                        "text": format_vnd(p.amount),
-                        "speech": phrase % {"amount": f"{int(p.amount):,}".replace(",", ".")},
-                        "time": timezone.localtime(p.received_at).strftime("%H:%M"),
-                    }
-                    for p in rows
-                ],
-                # The page left open all day learns of a change request without a reload.
-                "pending_change": pending_change_notice(qr.stall),
-            }
-        )
-
-
-def pending_change_notice(stall) -> str:
-    """What "Nhận tiền" says while someone asks to change the stall's payout account ("" if no one)."""
-    pending = Application.objects.filter(
-        stall=stall, kind=Application.Kind.ACCOUNT_CHANGE, status=Application.Status.SUBMITTED
-    ).first()
-    if pending is None:
-        return ""
-    return _(
-        "Có yêu cầu đổi tài khoản nhận tiền của sạp này sang %(account)s (gửi lúc %(when)s), đang chờ ban quản lý chợ "
-        "duyệt. Nếu không phải bạn gửi, hãy báo ngay ban quản lý chợ."
-    ) % {
-        "account": mask_account(pending.account_number),
-        "when": formats.date_format(timezone.localtime(pending.created_at), "H:i d/m/Y"),
-    }
-
-
-@no_store
-class PlacardView(View):
-    """One stall's placard as a PDF, for the vendor, the agent who sent it, or organisers.
-    A POST, because it records the print (and moves the application to "printed")."""
-
-    http_method_names = ["post"]
-
-    def post(self, request, pk):
-        qr = stall_qr_for(request, pk)
-        if qr.revoked_at:
-            messages.error(request, _("Mã QR này đã bị thu hồi; hãy in mã mới."))
-            return redirect("merchants:application-detail", reference=qr.application.reference)
-        layout = "a4x4" if request.POST.get("layout") == "a4x4" else "a6"
-        return _pdf_response(
-            placards_pdf([qr], layout=layout), f"bang-qr-{qr.stall.code}.pdf", [qr], layout, request.user
-        )
-
-
-def _pdf_response(pdf: bytes, filename: str, qrs, layout: str, user) -> HttpResponse:
-    placards_printed(qrs=qrs, layout=layout, user=user)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response

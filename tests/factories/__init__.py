@@ -1,10 +1,12 @@
 """Factories build on Oscar's own (``oscar.test.factories``) and on our services."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import factory
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.utils import timezone
 from oscar.core.loading import get_model
 from oscar.test.factories import PartnerFactory
@@ -194,3 +196,20 @@ def pdf_page_images(pdf: bytes) -> list:
         start = match.end()
         images.append(Image.open(io.BytesIO(pdf[start : start + int(match.group(1))])))
     return images
+
+
+def slip_code(response) -> str:
+    """The one-time code on the approval slip the organiser is shown once."""
+    assert response.status_code == 200, response.status_code
+    return "".join(re.search(r'class="slip-code">(\d{3}) (\d{3})<', response.content.decode()).groups())
+
+
+def with_perm(codename, *, province_code=14, commune_code=None):
+    """A user with the permission; organisers also get their area (the demo province)."""
+    user = UserFactory()
+    user.user_permissions.add(Permission.objects.get(codename=codename))
+    if codename == "review_application":
+        from merchants.models import OrganiserArea
+
+        OrganiserArea.objects.create(user=user, province_code=province_code, commune_code=commune_code)
+    return user

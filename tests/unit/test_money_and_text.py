@@ -4,7 +4,7 @@ import pytest
 from django.template import Context, Template
 from django.utils import translation
 
-from core.money import format_vnd
+from core.money import format_vnd, group_thousands
 from core.text import fold
 
 
@@ -24,6 +24,7 @@ from core.text import fold
 )
 def test_format_vnd_groups_thousands_with_dots(value, shown):
     assert format_vnd(value) == shown
+    assert group_thousands(value) == shown.removesuffix(" ₫")  # what "Nhận tiền" reads aloud
 
 
 @pytest.mark.parametrize("language", ["vi", "en"])
