@@ -4,15 +4,28 @@ from ``client_ip`` too (``AXES_CLIENT_IP_CALLABLE``), so every limit sees the sa
 
 Keys include something besides the address (the order number, the phone, the user), because
 a whole village may reach us through one carrier NAT address.
+
+The counters live in the ``limits`` cache, shared by every web node. While it is down, a
+limit fails closed (the door answers "try again later") unless its caller says it guards
+nothing secret (``fail_open``: the stall application form, which only queues a review).
 """
 
+import contextlib
 import ipaddress
+import logging
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.utils.translation import gettext as _
 
 WINDOW = 3600  # seconds
+LIMITS_CACHE = "limits"
+
+logger = logging.getLogger(__name__)
+
+
+def _counters():
+    return caches[LIMITS_CACHE]
 
 
 def client_address(request) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
@@ -65,39 +78,62 @@ def attempt_key(request, kind: str, what: str) -> str:
     return f"{kind}:{client_ip(request)}:{what}"
 
 
-def attempts_exhausted(key: str, limit: int) -> bool:
-    return cache.get(key, 0) >= limit
+def attempts_exhausted(key: str, limit: int, *, fail_open: bool = False) -> bool:
+    try:
+        return _counters().get(key, 0) >= limit
+    except Exception:  # the shared cache is down
+        logger.warning("rate limit %s: cache unavailable, failing %s", key.partition(":")[0], _way(fail_open))
+        return not fail_open
 
 
 def attempt_count(key: str, window: int = WINDOW) -> int:
     """One more attempt (atomic where the cache is, e.g. Redis); returns the count. It is kept
     ``window`` seconds after the last attempt, so a client that reached the limit waits a
-    whole window."""
-    if cache.add(key, 1, window):
+    whole window. Raises when the cache is down (see ``attempt_take``)."""
+    counters = _counters()
+    if counters.add(key, 1, window):
         return 1
     try:
-        count = cache.incr(key)
+        count = counters.incr(key)
     except ValueError:  # expired between add and incr
-        cache.add(key, 1, window)
+        counters.add(key, 1, window)
         return 1
-    cache.touch(key, window)
+    counters.touch(key, window)
     return count
 
 
-def attempt_take(key: str, limit: int, window: int = WINDOW) -> bool:
+def attempt_take(key: str, limit: int, window: int = WINDOW, *, fail_open: bool = False) -> bool:
     """Count this attempt, then say whether it is within ``limit``. Counting before the work
     (not after a failure) holds against a burst: of N requests sent at once, at most ``limit``
-    get through, where a check-then-count would let all N pass the check."""
-    return attempt_count(key, window) <= limit
+    get through, where a check-then-count would let all N pass the check. With the cache
+    down, no attempt can be counted: refused, unless ``fail_open``."""
+    try:
+        return attempt_count(key, window) <= limit
+    except Exception:
+        logger.warning("rate limit %s: cache unavailable, failing %s", key.partition(":")[0], _way(fail_open))
+        return fail_open
+
+
+def attempt_record(key: str, window: int = WINDOW) -> None:
+    """Count an attempt whose answer does not depend on the count (a submission that went
+    through); with the cache down it is not counted."""
+    with contextlib.suppress(Exception):
+        attempt_count(key, window)
 
 
 def attempt_release(key: str) -> None:
     """Give back an attempt that did not count after all (it succeeded, where only failures
     should use up the limit)."""
     try:
-        cache.decr(key)
+        _counters().decr(key)
     except ValueError:  # expired meanwhile: nothing to give back
         pass
+    except Exception:  # the cache is down: nothing was counted either
+        pass
+
+
+def _way(fail_open: bool) -> str:
+    return "open" if fail_open else "closed"
 
 
 def lockout_minutes() -> int:

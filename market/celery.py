@@ -11,6 +11,9 @@ app = Celery("market")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 app.conf.beat_schedule = {
+    # Side effects the worker could not run when they were written (broker or worker down,
+    # a failure to retry): core.outbox.
+    "sweep-outbox": {"task": "core.outbox.outbox_sweep_task", "schedule": 60.0},
     # Unpaid transfer and card orders expire after PAYMENT_EXPIRY; a 10-minute sweep is close enough.
     "expire-unpaid-orders": {"task": "payments.tasks.orders_expire_unpaid_task", "schedule": 600.0},
     # The statistics rollups (per-market facts, per-cooperative order record) are kept

@@ -17,6 +17,7 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from oscar.core.loading import get_model
 
+from core.outbox import effect_add
 from ocop_catalog.models import Cooperative, CooperativeDailyVolume
 
 from . import status
@@ -113,8 +114,9 @@ def cooperative_volume_rebuild_task(day_iso: str, cooperative_ids: list[int] | N
 
 
 def cooperative_volume_refresh_for_order(order) -> None:
-    """After this transaction commits, rebuild the day the order was placed for its cooperatives."""
+    """Rebuild the day the order was placed for its cooperatives: an outbox effect per
+    cooperative, written with the order (pending ones for a cooperative and day run once)."""
     day = timezone.localdate(order.date_placed).isoformat()
     ids = sorted({pk for pk in order.lines.values_list("partner__cooperative__id", flat=True) if pk is not None})
-    if ids:
-        transaction.on_commit(lambda: cooperative_volume_rebuild_task.delay(day, ids), robust=True)
+    for pk in ids:
+        effect_add(cooperative_volume_rebuild_task, day, [pk], key=f"cooperative-volume:{day}:{pk}")

@@ -1,5 +1,5 @@
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 
 from tests.transactional import drop_reused_db_at_end  # noqa: F401  (used by e2e/ and concurrency/)
 
@@ -21,10 +21,8 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    from market.stats.tasks import pending_discard
-
-    cache.clear()
-    pending_discard()  # rebuilds left pending by the previous test's rolled-back transaction
+    for alias in caches.all():
+        alias.clear()
     yield
 
 

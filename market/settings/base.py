@@ -149,11 +149,40 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Redis: Celery's broker (REDIS_URL) and the shared cache (CACHE_URL, the same by default; a
+# separate database or instance in production, docs/deploy.md). Two cache aliases on it:
+# "default" degrades to a miss while Redis is down (pages still answer, a little slower);
+# "limits" holds the attempt counters of the sensitive doors and raises instead, so that
+# core.ratelimit can refuse (fail closed) rather than let guesses through uncounted.
 REDIS_URL = env("REDIS_URL", default="")
-if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+CACHE_URL = env("CACHE_URL", default="") or REDIS_URL
+
+
+def redis_cache(location: str, *, tolerant: bool, prefix: str = "") -> dict:
+    return {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": location,
+        "KEY_PREFIX": prefix,
+        "OPTIONS": {
+            "IGNORE_EXCEPTIONS": tolerant,
+            # A Redis that is down or unreachable costs a page half a second at most.
+            "SOCKET_CONNECT_TIMEOUT": 0.5,
+            "SOCKET_TIMEOUT": 0.5,
+        },
+    }
+
+
+if CACHE_URL:
+    CACHES = {
+        "default": redis_cache(CACHE_URL, tolerant=True),
+        "limits": redis_cache(CACHE_URL, tolerant=False, prefix="limits"),
+    }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "limits": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "limits"},
+    }
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 
 AUTHENTICATION_BACKENDS = [
     # First: refuses any password, right or wrong, while the username is locked out here.

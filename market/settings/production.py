@@ -7,11 +7,13 @@ DEBUG = False
 SECRET_KEY = env("SECRET_KEY")  # ImproperlyConfigured when missing: never generated here.
 DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+# A kept connection is checked before each request reuses it: a database restart costs no 500.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 # Required: every limit's counter, the cache and Celery's queue must be shared by all nodes
 # and survive a worker's restart. Without it they would live in each process.
+# (base.py builds CACHES on CACHE_URL, which defaults to it.)
 REDIS_URL = env("REDIS_URL")
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 CELERY_BROKER_URL = REDIS_URL
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 # The public address every emailed link uses (e.g. https://choso.example.vn): required.

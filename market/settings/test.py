@@ -9,7 +9,7 @@ import tempfile
 from urllib.parse import urlsplit, urlunsplit
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, CACHES, DATABASES, REDIS_URL, env
+from .base import BASE_DIR, CACHE_URL, CACHES, DATABASES, env
 
 DEBUG = False
 SECRET_KEY = "test-only-secret-key-not-used-anywhere-else-4c1d"
@@ -24,14 +24,15 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # PYTEST_DB_FILE gives a parallel checkout or worker a kept database of its own.
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / env("PYTEST_DB_FILE", default=".pytest-db.sqlite3"))}
 
-if REDIS_URL and os.environ.get("PYTEST_XDIST_WORKER", "").startswith("gw"):
+if CACHE_URL and os.environ.get("PYTEST_XDIST_WORKER", "").startswith("gw"):
     # Each test worker (pytest -n 2) counts its rate limits, and clears its cache, in a Redis
     # database of its own: gw0 the one in REDIS_URL, gw1 the next. (A key prefix would not
     # do: clearing a Redis cache flushes the whole database.)
-    url = urlsplit(REDIS_URL)
+    url = urlsplit(CACHE_URL)
     base = int(url.path.strip("/") or 0)
     worker = int(os.environ["PYTEST_XDIST_WORKER"][2:])
-    CACHES["default"]["LOCATION"] = urlunsplit(url._replace(path=f"/{(base + worker) % 16}"))
+    for alias in CACHES.values():
+        alias["LOCATION"] = urlunsplit(url._replace(path=f"/{(base + worker) % 16}"))
 
 VIETQR_BANK_BIN = "970436"
 VIETQR_ACCOUNT_NUMBER = "1023456789"

@@ -13,11 +13,11 @@ from celery import shared_task
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
-from django.db import transaction
 from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from core.outbox import effect_add
 from core.sms import SmsError, SmsTemporaryError, send_sms, sms_enabled
 from merchants.areas import area_of
 
@@ -59,8 +59,7 @@ def merchant_notice_send_on_commit(*, merchant: Merchant, application, kind: str
         return
 
     request_id = f"choso-{kind}-{merchant.pk}-{secrets.token_hex(6)}"  # the same on every retry
-    args = (merchant.pk, application.pk if application else None, kind, text, request_id)
-    transaction.on_commit(lambda: merchant_notice_send_task.delay(*args), robust=True)
+    effect_add(merchant_notice_send_task, merchant.pk, application.pk if application else None, kind, text, request_id)
 
 
 def merchant_notice_send(

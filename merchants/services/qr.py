@@ -12,6 +12,7 @@ from django.db import DatabaseError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from core.outbox import effect_add
 from payments.vietqr import SERVICE_TO_ACCOUNT, SERVICE_TO_CARD, build_payload
 
 from ..hooks import market_changed
@@ -91,8 +92,7 @@ def placards_printed(*, qrs, layout: str, user=None) -> None:
 
 def placard_batch_request(*, market, layout: str, user) -> PlacardBatch:
     batch = PlacardBatch.objects.create(market=market, layout=layout, requested_by=user)
-    batch_id = batch.pk
-    transaction.on_commit(lambda: placard_batch_render_task.delay(batch_id), robust=True)
+    effect_add(placard_batch_render_task, batch.pk)
     return batch
 
 

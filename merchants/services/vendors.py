@@ -20,6 +20,8 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from core.outbox import effect_add
+
 from ..models import Application, IssuedQR, Merchant, MerchantEvent, Stall
 from .applications import CONSENT_VERSION, application_create, bank_account_clean
 from .notices import merchant_event, merchant_notice_send_on_commit, organisers_notify_account_change_task, vietnamese
@@ -114,8 +116,7 @@ def merchant_account_change_request(
                 },
             ),
         )
-        application_id = application.pk
-        transaction.on_commit(lambda: organisers_notify_account_change_task.delay(application_id), robust=True)
+        effect_add(organisers_notify_account_change_task, application.pk)
     return application
 
 

@@ -16,8 +16,8 @@ from django.views.generic import FormView, TemplateView
 from core.grants import session_grant, session_has
 from core.phones import e164, parse_vn_phone
 from core.ratelimit import (
-    attempt_count,
     attempt_key,
+    attempt_record,
     attempt_release,
     attempt_take,
     attempts_exhausted,
@@ -75,7 +75,11 @@ class VendorApplyView(FormView):
         # Per address and phone (a whole village may share one carrier NAT address), and per
         # phone whatever the address.
         keys = [attempt_key(self.request, "stall-apply", phone_key), f"stall-apply-phone:{phone_key}"]
-        if not agent and (attempts_exhausted(keys[0], APPLY_LIMIT) or attempts_exhausted(keys[1], APPLY_PHONE_LIMIT)):
+        # It only queues a review, so it stays open while the shared cache is down.
+        if not agent and (
+            attempts_exhausted(keys[0], APPLY_LIMIT, fail_open=True)
+            or attempts_exhausted(keys[1], APPLY_PHONE_LIMIT, fail_open=True)
+        ):
             form.add_error(None, _("Số điện thoại này đã gửi nhiều hồ sơ trong một giờ. Hãy thử lại sau."))
             return self.render_to_response(self.get_context_data(form=form), status=429)
         try:
@@ -101,7 +105,7 @@ class VendorApplyView(FormView):
             add_service_errors(form, exc, {"stall": "stall_code"})
             return self.form_invalid(form)
         for key in keys:
-            attempt_count(key)
+            attempt_record(key)
         if agent:
             messages.success(
                 self.request,

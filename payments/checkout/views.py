@@ -35,6 +35,7 @@ from oscar.apps.payment.exceptions import UnableToTakePayment
 from oscar.core.loading import get_class, get_model
 
 from core.geo import oscar_country_vietnam
+from core.outbox import effect_add
 from core.phones import national, parse_vn_phone
 from ocop_catalog.shipping.methods import basket_cooperatives
 from payments.access import order_grant_access
@@ -248,9 +249,8 @@ class PaymentDetailsView(CheckoutFlowMixin, oscar_views.PaymentDetailsView):
         return self._gateway.initial_status
 
     def send_order_placed_email(self, order):
-        """Oscar would send synchronously; ours go through Celery after commit (payments.tasks)."""
-        order_id = order.pk
-        transaction.on_commit(lambda: order_notify_task.delay(order_id, "placed"), robust=True)
+        """Oscar would send synchronously; ours is an outbox effect written with the order."""
+        effect_add(order_notify_task, order.pk, "placed")
 
     def handle_successful_order(self, order):
         cooperative_volume_refresh_for_order(order)

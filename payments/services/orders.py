@@ -19,6 +19,7 @@ from oscar.apps.order.exceptions import InvalidOrderStatus
 from oscar.core.loading import get_model
 
 from core.money import format_vnd
+from core.outbox import effect_add
 from ocop_catalog.selectors import product_browsable_queryset
 from payments import status
 from payments.gateways import gateway_for
@@ -184,8 +185,7 @@ def _order_pay(*, order, amount: Decimal, reference: str) -> None:
 def _after_payment_change(order) -> None:
     cooperative_volume_refresh_for_order(order)
     if order.status == status.PAID:
-        order_id = order.pk
-        transaction.on_commit(lambda: order_notify_task.delay(order_id, "paid"), robust=True)
+        effect_add(order_notify_task, order.pk, "paid")
 
 
 def order_pay(*, order_id: int, amount: Decimal, reference: str, expected_method: str = "") -> PaymentOutcome:

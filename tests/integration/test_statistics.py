@@ -361,13 +361,23 @@ def test_just_after_midnight_the_dashboard_reads_yesterday_until_today_is_built(
     assert dashboard(filters=f)["snapshot"] == today
 
 
-def test_a_bulk_approval_is_one_rebuild_per_market_and_day(django_capture_on_commit_callbacks, monkeypatch):
-    from django.db import transaction
-
+def _record_rebuilds(monkeypatch) -> list:
     from market.stats import tasks
 
     calls = []
-    monkeypatch.setattr(tasks.market_facts_rebuild_task, "delay", lambda day, ids: calls.append((day, ids)))
+
+    def rebuild(*, day, market_ids):
+        calls.append((day.isoformat(), market_ids))
+        return 0
+
+    monkeypatch.setattr(tasks, "market_facts_rebuild", rebuild)
+    return calls
+
+
+def test_a_bulk_approval_is_one_rebuild_per_market_and_day(django_capture_on_commit_callbacks, monkeypatch):
+    from django.db import transaction
+
+    calls = _record_rebuilds(monkeypatch)
     m = make_market(slug="bulk")
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         for k in range(6):
@@ -375,24 +385,22 @@ def test_a_bulk_approval_is_one_rebuild_per_market_and_day(django_capture_on_com
     assert calls == [(timezone.localdate().isoformat(), [m.pk])]
 
 
-def test_a_rolled_back_transaction_never_keeps_the_next_one_from_rebuilding(
-    django_capture_on_commit_callbacks, monkeypatch
-):
+def test_a_rolled_back_change_leaves_no_rebuild_and_each_commit_is_one(django_capture_on_commit_callbacks, monkeypatch):
     from django.db import transaction
 
+    from core.models import OutboxEffect
     from market.stats import tasks
 
-    calls = []
-    monkeypatch.setattr(tasks.market_facts_rebuild_task, "delay", lambda day, ids: calls.append((day, ids)))
+    calls = _record_rebuilds(monkeypatch)
     kept, lost = make_market(slug="kept"), make_market(slug="lost")
     today = timezone.localdate().isoformat()
-    with django_capture_on_commit_callbacks(execute=False):  # this block's callbacks are dropped, as on rollback
-        with transaction.atomic():
-            tasks.market_facts_refresh(lost.pk)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        tasks.market_facts_refresh(lost.pk)
+        raise RuntimeError("the change is refused")
     for _ in range(2):
         with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
             tasks.market_facts_refresh(kept.pk)
             tasks.market_facts_refresh(kept.pk)
-    # The rolled-back market is rebuilt once more (harmless, a rebuild is idempotent); each
-    # committed transaction is one rebuild.
-    assert calls == [(today, [kept.pk, lost.pk]), (today, [kept.pk])]
+    assert calls == [(today, [kept.pk]), (today, [kept.pk])]
+    assert not OutboxEffect.objects.filter(key=f"market-facts:{today}:{lost.pk}").exists()
+    assert not OutboxEffect.objects.filter(done_at=None).exists()

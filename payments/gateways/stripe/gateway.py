@@ -4,9 +4,9 @@ on the order page, and the intent cancelled when an unpaid order is voided."""
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db import transaction
 from django.utils.translation import gettext_lazy
 
+from core.outbox import effect_add
 from payments import status
 
 from ..base import Gateway, NextStep
@@ -37,8 +37,7 @@ class StripeCardGateway(Gateway):
 
     def on_void(self, order) -> None:
         # The card can no longer be charged for an order that expired or was cancelled.
-        order_id = order.pk
-        transaction.on_commit(lambda: stripe_intent_cancel_task.delay(order_id), robust=True)
+        effect_add(stripe_intent_cancel_task, order.pk)
 
     def next_step(self, *, order, request):
         if order.status != status.AWAITING_PAYMENT:
