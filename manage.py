@@ -1,11 +1,11 @@
 #!/usr/bin/env python
-import os
 import sys
 
 
 def main():
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "market.settings.dev")
     from django.core.management import execute_from_command_line
+
+    import market  # noqa: F401  picks the settings: DJANGO_SETTINGS_MODULE, else dev (market/__init__.py)
 
     execute_from_command_line(sys.argv)
 

@@ -6,8 +6,9 @@ Keys include something besides the address (the order number, the phone, the use
 a whole village may reach us through one carrier NAT address.
 
 The counters live in the ``limits`` cache, shared by every web node. While it is down, a
-limit fails closed (the door answers "try again later") unless its caller says it guards
-nothing secret (``fail_open``: the stall application form, which only queues a review).
+limit fails closed (``LimitsUnavailable``: the door answers 503, "try again in a few
+minutes") unless its caller says it guards nothing secret (``fail_open``: the stall
+application form, which only queues a review).
 """
 
 import contextlib
@@ -22,6 +23,11 @@ WINDOW = 3600  # seconds
 LIMITS_CACHE = "limits"
 
 logger = logging.getLogger(__name__)
+
+
+class LimitsUnavailable(Exception):
+    """The shared counters cannot be read: a door that fails closed refuses with 503
+    (``market.middleware.LimitsUnavailableMiddleware``), never lets a guess through uncounted."""
 
 
 def _counters():
@@ -81,9 +87,8 @@ def attempt_key(request, kind: str, what: str) -> str:
 def attempts_exhausted(key: str, limit: int, *, fail_open: bool = False) -> bool:
     try:
         return _counters().get(key, 0) >= limit
-    except Exception:  # the shared cache is down
-        logger.warning("rate limit %s: cache unavailable, failing %s", key.partition(":")[0], _way(fail_open))
-        return not fail_open
+    except Exception as exc:  # the shared cache is down
+        return _unavailable(key, fail_open, exc, answer=False)
 
 
 def attempt_count(key: str, window: int = WINDOW) -> int:
@@ -109,9 +114,8 @@ def attempt_take(key: str, limit: int, window: int = WINDOW, *, fail_open: bool 
     down, no attempt can be counted: refused, unless ``fail_open``."""
     try:
         return attempt_count(key, window) <= limit
-    except Exception:
-        logger.warning("rate limit %s: cache unavailable, failing %s", key.partition(":")[0], _way(fail_open))
-        return fail_open
+    except Exception as exc:  # the shared cache is down
+        return _unavailable(key, fail_open, exc, answer=True)
 
 
 def attempt_record(key: str, window: int = WINDOW) -> None:
@@ -132,8 +136,15 @@ def attempt_release(key: str) -> None:
         pass
 
 
-def _way(fail_open: bool) -> str:
-    return "open" if fail_open else "closed"
+def _unavailable(key: str, fail_open: bool, exc: Exception, *, answer: bool) -> bool:
+    """Open: ``answer`` (as if nothing was counted). Closed: LimitsUnavailable."""
+    kind = key.partition(":")[0]
+    logger.warning(
+        "rate limit %s: cache unavailable (%s), failing %s", kind, type(exc).__name__, "open" if fail_open else "closed"
+    )
+    if fail_open:
+        return answer
+    raise LimitsUnavailable(kind) from exc
 
 
 def lockout_minutes() -> int:

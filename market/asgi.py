@@ -1,6 +1,6 @@
-import os
+"""ASGI entry point. Importing it runs market/__init__.py first, which picks the settings:
+``DJANGO_SETTINGS_MODULE`` from the environment, else dev."""
 
 from django.core.asgi import get_asgi_application
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "market.settings.production")
 application = get_asgi_application()

@@ -1,11 +1,7 @@
 """The Celery app. Tasks live in each app's ``tasks.py``; the beat schedule lives here."""
 
-import os
-
 from celery import Celery
 from celery.schedules import crontab
-
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "market.settings.dev")
 
 app = Celery("market")
 app.config_from_object("django.conf:settings", namespace="CELERY")

@@ -1,9 +1,12 @@
 from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.http import HttpResponse
+from django.shortcuts import render
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
+
+from core.ratelimit import LimitsUnavailable
 
 
 def visitor_language(request) -> str:
@@ -112,3 +115,22 @@ class LoggedInNoStoreMiddleware:
         if user is not None and user.is_authenticated and "Cache-Control" not in response:
             add_never_cache_headers(response)
         return response
+
+
+class LimitsUnavailableMiddleware:
+    """A door whose attempt counters cannot be read (the shared cache is down) refuses: 503
+    with a Vietnamese page that says to try again in a few minutes (core.ratelimit)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, LimitsUnavailable):
+            response = render(request, "503.html", status=503)
+            response["Retry-After"] = "120"
+            add_never_cache_headers(response)
+            return response
+        return None

@@ -3,12 +3,13 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path, reverse_lazy
 from django.views.generic import RedirectView
-from django.views.static import serve
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from market.accounts import urls as account_urls
+from market.health import healthz
+from market.media import media_serve
 from market.stats import urls as stats_urls
 from merchants import urls as merchant_urls
 from ocop_catalog import urls as coop_urls
@@ -24,6 +25,7 @@ class CatalogueSearchRedirectView(RedirectView):
 
 
 urlpatterns = [
+    path("healthz/", healthz, name="healthz"),
     path("django-admin/", admin.site.urls),
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
@@ -38,9 +40,8 @@ urlpatterns = [
     path("shop/", include(apps.get_app_config("oscar").urls[0])),
 ]
 
-if settings.DEBUG or settings.SERVE_MEDIA:
-    media = settings.MEDIA_URL.lstrip("/")
-    urlpatterns += [re_path(rf"^{media}(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})]
+if settings.SERVE_MEDIA:
+    urlpatterns += [re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<name>.+)$", media_serve, name="media")]
 
 urlpatterns += [path("", include(wagtail_urls))]
 

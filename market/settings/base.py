@@ -111,6 +111,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "market.middleware.LoggedInNoStoreMiddleware",
+    "market.middleware.LimitsUnavailableMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "market.accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -216,10 +217,29 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# Everything the app writes (photos and their renditions, logos, Wagtail images and documents,
+# placard PDFs) goes through the default storage: local disk (MEDIA_ROOT) unless a bucket is
+# named, then S3-compatible object storage shared by every node (django-storages' settings).
+AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", default="")
+AWS_S3_ENDPOINT_URL = env("AWS_S3_ENDPOINT_URL", default="") or None
+AWS_S3_REGION_NAME = env("AWS_S3_REGION_NAME", default="") or None
+AWS_ACCESS_KEY_ID = env("AWS_ACCESS_KEY_ID", default="") or None
+AWS_SECRET_ACCESS_KEY = env("AWS_SECRET_ACCESS_KEY", default="") or None
+# Providers other than AWS (MinIO, Viettel, VNPT, FPT) expect bucket names in the path.
+AWS_S3_ADDRESSING_STYLE = env("AWS_S3_ADDRESSING_STYLE", default="path" if AWS_S3_ENDPOINT_URL else "") or None
+AWS_DEFAULT_ACL = None  # objects stay private; market.media streams the public ones
+AWS_S3_FILE_OVERWRITE = False  # a new file gets a new name, as on disk
+DEFAULT_FILE_STORAGE_BACKEND = (
+    "core.storage.MediaS3Storage" if AWS_STORAGE_BUCKET_NAME else "django.core.files.storage.FileSystemStorage"
+)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": DEFAULT_FILE_STORAGE_BACKEND},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# /media/ is served by market.media from the default storage, except these prefixes: placard
+# PDFs (organisers download them through their own view) and Wagtail documents (Wagtail's view).
+MEDIA_PRIVATE_PREFIXES = ["placards/", "documents/"]
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 
 SITE_ID = 1
 # The one public address of the site (scheme and host, no path). Every absolute link in an
@@ -352,8 +372,9 @@ PHOTO_MAX_PIXELS = 40_000_000
 MAX_REQUEST_BYTES = env.int("MAX_REQUEST_BYTES", default=8 * PHOTO_MAX_BYTES + 2 * 1024 * 1024)
 # Wagtail's uploader then refuses a larger document in the browser, before sending it.
 WAGTAILDOCS_MAX_UPLOAD_SIZE = MAX_REQUEST_BYTES - 2 * 1024 * 1024
-# Serve MEDIA_ROOT from Django itself: only for one-machine demos (dev), never production.
-SERVE_MEDIA = False
+# Serve /media/ from Django (market.media). Off only where the reverse proxy serves MEDIA_ROOT
+# from this machine's disk itself (one machine, no bucket).
+SERVE_MEDIA = env.bool("SERVE_MEDIA", default=True)
 
 # load_demo gives every demo login one published password: it refuses to run unless the
 # settings module says demo data belongs here (dev and test do) or --allow-production is given.

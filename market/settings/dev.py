@@ -8,7 +8,6 @@ from .base import env, env_secrets
 DEBUG = env.bool("DEBUG", default=False)
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
-SERVE_MEDIA = True
 SECRET_KEY = env("SECRET_KEY", default="dev-only-not-secret-chợ-số-8f2b1c9e7d6a")
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 # A demo receiving account, so the VietQR transfer can be tried on a fresh machine. The QR

@@ -1,7 +1,7 @@
 """Production: PostgreSQL, Redis, HTTPS only. No default for any secret."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import DEFAULT_FILE_STORAGE_BACKEND, env
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")  # ImproperlyConfigured when missing: never generated here.
@@ -27,6 +27,8 @@ OTP_REQUIRED_FOR_STAFF = env.bool("OTP_REQUIRED_FOR_STAFF", default=True)
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+# The load balancer asks each node over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000)
@@ -38,7 +40,7 @@ OSCAR_BASKET_COOKIE_SECURE = True
 OSCAR_RECENTLY_VIEWED_COOKIE_SECURE = True
 
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": DEFAULT_FILE_STORAGE_BACKEND},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 # The SMTP server comes from EMAIL_URL; EMAIL_BACKEND, when set, still decides the backend
