@@ -18,6 +18,8 @@ CLEARED = (
     "ALLOWED_HOSTS",
     "NUM_PROXIES",
     "REDIS_URL",
+    "CACHE_URL",
+    "AWS_STORAGE_BUCKET_NAME",
 )
 
 

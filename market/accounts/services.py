@@ -1,10 +1,13 @@
 """Writes for the login doors (two-factor devices, lifting a lockout) and for the site's
-public address (the Django and Wagtail site rows)."""
+public address (the Django and Wagtail site rows), and the first platform admin."""
 
+import secrets
 import time
 from binascii import unhexlify
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
 from django.contrib.sites.models import Site
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -82,3 +85,23 @@ def site_address_apply(*, address: SiteAddress) -> tuple[Site, WagtailSite]:
         wagtail_site.port = address.port
         wagtail_site.save()
     return site, wagtail_site
+
+
+def platform_admin_create(*, username: str, email: str, password: str = "") -> tuple[object, str]:
+    """The first platform admin (a superuser) on a fresh site. Without ``password`` one is made
+    up and returned, to be shown once. Raises ValidationError if the username is taken or the
+    password is weak; nothing is written then. Two-factor codes are asked for at first login
+    where ``OTP_REQUIRED_FOR_STAFF`` is on."""
+    User = get_user_model()
+    username, email = username.strip(), email.strip()
+    if not username or not email:
+        raise ValidationError("an admin needs both a username and an email")
+    if User.objects.filter(username=username).exists():
+        raise ValidationError(f"user {username} already exists; nothing changed")
+    made_up = not password
+    password = password or secrets.token_urlsafe(15)
+    user = User(username=username, email=email, is_staff=True, is_superuser=True)
+    validate_password(password, user)
+    user.set_password(password)
+    user.save()
+    return user, password if made_up else ""

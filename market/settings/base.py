@@ -290,7 +290,12 @@ CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# A broker that is down or unreachable must not hold a web request: publishing gives up fast
+# (the effect stays in the outbox, core.outbox, and the sweeper sends it later).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 2, "socket_timeout": 5}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5, "interval_max": 0.5}
+# A task whose worker died mid-run goes back to the queue (each is idempotent, or an outbox effect).
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 
 # --- Oscar ----------------------------------------------------------------------------
 from oscar.defaults import *  # noqa: E402,F403  Oscar's defaults first; ours below win.

@@ -54,6 +54,9 @@ BANK_FEED_SILENT_HOURS = env.float("BANK_FEED_SILENT_HOURS", default=24)
 # A transfer the pull found counts as "missed by the webhook" once the provider's retries are
 # over (SePay retries for about 33 minutes).
 BANK_FEED_WEBHOOK_GRACE_MINUTES = env.float("BANK_FEED_WEBHOOK_GRACE_MINUTES", default=40)
+# A transfer naming an order that does not exist yet is matched when that order is placed
+# within this many hours of the transfer; after that, staff match it by hand.
+BANK_EARLY_MATCH_HOURS = env.float("BANK_EARLY_MATCH_HOURS", default=2)
 # Stripe: card payments are offered only when both keys and the webhook secret are set.
 STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
 STRIPE_PUBLISHABLE_KEY = env("STRIPE_PUBLISHABLE_KEY", default="")

@@ -40,6 +40,7 @@ from core.phones import national, parse_vn_phone
 from ocop_catalog.shipping.methods import basket_cooperatives
 from payments.access import order_grant_access
 from payments.gateways import PaymentRequest, enabled_gateways, gateway_for
+from payments.services.bank import bank_transfers_early_match
 from payments.services.notifications import order_notify_task
 from payments.services.orders import (
     BasketRefused,
@@ -254,6 +255,7 @@ class PaymentDetailsView(CheckoutFlowMixin, oscar_views.PaymentDetailsView):
 
     def handle_successful_order(self, order):
         cooperative_volume_refresh_for_order(order)
+        bank_transfers_early_match(order=order)  # a bank feed quicker than the buyer
         order_grant_access(self.request, order.number)
         self.request.session["checkout_last_order"] = str(order.number)
         self._placed_number = order.number

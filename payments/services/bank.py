@@ -9,6 +9,7 @@ second payment; a memo naming several orders is a review item that pays none.
 """
 
 import csv
+import datetime
 import io
 import re
 from dataclasses import dataclass, field
@@ -145,6 +146,34 @@ def _record(*, provider, channel, transfer, reference, outcome, reason, order, h
             row.outcome, row.reason = (Outcome.MATCHED, "") if paid.paid else (Outcome.NEEDS_REVIEW, paid.reason)
             row.save(update_fields=["outcome", "reason"])
     return row
+
+
+def bank_transfers_early_match(*, order) -> int:
+    """Transfers that named this order before it existed ("Không có đơn số …": a bank feed
+    can be quicker than the buyer's own connection), received within
+    ``BANK_EARLY_MATCH_HOURS``, are matched now, in the order's own transaction. Returns how
+    many were. Older ones stay with staff, who can mark the order paid themselves."""
+    number = str(order.number)  # an int on an order Oscar has just created
+    since = timezone.now() - datetime.timedelta(hours=settings.BANK_EARLY_MATCH_HOURS)
+    rows = BankTransaction.objects.select_for_update().filter(
+        outcome=Outcome.UNMATCHED, order=None, received_at__gte=since, amount__gt=0, memo__contains=number
+    )
+    matched = 0
+    with transaction.atomic():
+        for row in rows.order_by("pk"):
+            if order_numbers_in_memo(row.memo) != [number]:
+                continue
+            paid = order_pay(
+                order_id=order.pk,
+                amount=row.amount,
+                reference=f"{row.provider}:{row.provider_txn_id}",
+                expected_method="vietqr",
+            )
+            row.order = order
+            row.outcome, row.reason = (Outcome.MATCHED, "") if paid.paid else (Outcome.NEEDS_REVIEW, paid.reason)
+            row.save(update_fields=["order", "outcome", "reason"])
+            matched += paid.paid
+    return matched
 
 
 def _stored_report(*, provider: str, transfer: IncomingTransfer, reference: str) -> BankTransaction | None:

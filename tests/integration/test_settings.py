@@ -81,3 +81,31 @@ def test_settings_import_no_app_code_and_the_initial_status_is_checked(settings)
     assert initial_order_status_check(None) == []
     settings.OSCAR_INITIAL_ORDER_STATUS = "Pending"
     assert [e.id for e in initial_order_status_check(None)] == ["payments.E004"]
+
+
+def test_a_blank_line_in_the_env_file_means_the_default_not_empty():
+    s = load_settings(
+        "market.settings.production",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        DATABASE_URL="postgres://choso@db.internal:5432/choso",
+        ALLOWED_HOSTS="choso.example.org",
+        SITE_URL="https://choso.example.org",
+        REDIS_URL="redis://127.0.0.1:6379/0",
+        OTP_REQUIRED_FOR_STAFF="",
+        EMAIL_BACKEND="",
+        SMS_BACKEND=" ",
+        CONN_MAX_AGE="",
+        NUM_PROXIES="",
+        CACHE_URL="",
+        AWS_STORAGE_BUCKET_NAME="",
+    )
+    assert (s.OTP_REQUIRED_FOR_STAFF, s.EMAIL_BACKEND, s.SMS_BACKEND, s.NUM_PROXIES) == (
+        True,
+        "django.core.mail.backends.smtp.EmailBackend",
+        "core.sms.DisabledBackend",
+        0,
+    )
+    database = s.DATABASES["default"]
+    assert (database["CONN_MAX_AGE"], database["CONN_HEALTH_CHECKS"]) == (60, True)
+    assert s.CACHES["default"]["LOCATION"] == "redis://127.0.0.1:6379/0"  # CACHE_URL blank: the broker's Redis
+    assert s.STORAGES["default"]["BACKEND"] == "django.core.files.storage.FileSystemStorage"

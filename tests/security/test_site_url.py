@@ -136,3 +136,45 @@ def test_every_link_setting_comes_from_site_url(settings_module, otp_required):
         otp_required,
         0,
     )
+
+
+def test_site_configure_creates_the_first_admin_once_with_a_password_shown_once(site_url):
+    from django.contrib.auth import get_user_model
+
+    out = StringIO()
+    call_command("site_configure", "--admin-username", "quantri", "--admin-email", "ops@example.vn", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert lines[1] == "Platform admin quantri created; log in at https://choso.example.vn/cms/"
+    password = lines[2].rsplit(": ", 1)[1]
+    admin = get_user_model().objects.get(username="quantri")
+    assert (admin.is_superuser, admin.is_staff, admin.email) == (True, True, "ops@example.vn")
+    assert admin.check_password(password) and len(password) >= 20
+    with pytest.raises(CommandError, match="user quantri already exists; nothing changed"):
+        call_command(
+            "site_configure", "--admin-username", "quantri", "--admin-email", "x@example.vn", stdout=StringIO()
+        )
+    assert get_user_model().objects.get(username="quantri").check_password(password)
+
+
+def test_site_configure_takes_the_admin_password_from_stdin_and_refuses_a_weak_one(site_url, monkeypatch):
+    from django.contrib.auth import get_user_model
+
+    monkeypatch.setattr("sys.stdin", StringIO("123456\n"))
+    with pytest.raises(CommandError, match="at least 8 characters"):
+        call_command(
+            "site_configure",
+            "--admin-username",
+            "a",
+            "--admin-email",
+            "a@example.vn",
+            "--admin-password-stdin",
+            stdout=StringIO(),
+        )
+    assert not get_user_model().objects.filter(username="a").exists()
+    monkeypatch.setattr("sys.stdin", StringIO("cho-so-son-la-2026\n"))
+    out = StringIO()
+    call_command(
+        "site_configure", "--admin-username", "a", "--admin-email", "a@example.vn", "--admin-password-stdin", stdout=out
+    )
+    assert "Password" not in out.getvalue()
+    assert get_user_model().objects.get(username="a").check_password("cho-so-son-la-2026")
