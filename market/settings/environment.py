@@ -8,7 +8,6 @@ import environ
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
-
 class Env(environ.Env):
     """django-environ, except that a variable set to nothing (``KEY=`` in an env file, or
     spaces) means its default, as a missing one does: a copied example file with blank lines

@@ -50,4 +50,3 @@ def test_a_transfer_older_than_the_window_is_left_for_staff(client, settings):
     )
     assert order.status != PAID
     assert BankTransaction.objects.get().outcome == BankTransaction.Outcome.UNMATCHED
-
