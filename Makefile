@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= market.settings.dev
 
-.PHONY: run test lint bench coverage install install-dev messages clean-testdb
+.PHONY: run test test-cluster lint bench coverage install install-dev messages clean-testdb
 
 $(VENV)/.installed: requirements.txt
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found: install Python 3.11 or run 'make PYTHON=python3 ...'"; exit 1; }
@@ -39,6 +39,11 @@ run: install messages
 # (tests/integration/test_migrations.py is makemigrations --check, without booting Django again.)
 test: install-dev messages
 	DJANGO_SETTINGS_MODULE=market.settings.test $(PY) -m pytest -n 2 --durations=15
+
+# The production stack from deploy/ on this machine: nginx, two gunicorn nodes, a worker and
+# beat, PostgreSQL, Redis and moto's S3, journeys through the load balancer and faults.
+test-cluster: install-dev messages
+	DJANGO_SETTINGS_MODULE=market.settings.test $(PY) -m pytest tests/cluster --durations=10
 
 # The whole suite in one process under coverage (slower than make test), then the report.
 coverage: install-dev messages

@@ -22,6 +22,7 @@ import datetime
 import logging
 
 from celery import current_app, shared_task
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -29,17 +30,22 @@ from .models import OutboxEffect
 
 logger = logging.getLogger(__name__)
 
-# The worker normally runs an effect within a second of the commit; the sweeper leaves it
-# that long before stepping in, so the two rarely meet (and the row lock settles it if they do).
-SWEEP_GRACE = datetime.timedelta(minutes=1)
-MAX_ATTEMPTS = 12  # backoff doubles from 1 minute: about 2 days before an effect is given up
+
+
+def sweep_grace() -> datetime.timedelta:
+    """The worker normally runs an effect within a second of the commit; the sweeper (every
+    ``OUTBOX_SWEEP_SECONDS``) leaves it that long before stepping in, so the two rarely meet
+    (and the row lock settles it if they do). Also the first wait after a failure."""
+    return datetime.timedelta(seconds=settings.OUTBOX_SWEEP_SECONDS)
+
+MAX_ATTEMPTS = 12  # backoff doubles from the sweep period: about 2 days (at 60 s) before giving up
 SWEEP_BATCH = 200
 KEEP_DONE = datetime.timedelta(days=7)
 
 
 def effect_add(task, *args, key: str = "") -> OutboxEffect:
     """Write the effect ``task(*args)`` (a Celery task; JSON arguments) with this transaction."""
-    effect = OutboxEffect.objects.create(task=task.name, args=list(args), key=key, due_at=timezone.now() + SWEEP_GRACE)
+    effect = OutboxEffect.objects.create(task=task.name, args=list(args), key=key, due_at=timezone.now() + sweep_grace())
     pk = effect.pk
     transaction.on_commit(lambda: outbox_run_task.delay(pk), robust=True)
     return effect
@@ -67,7 +73,7 @@ def effect_run(pk: int) -> bool:
         except Exception as exc:  # noqa: BLE001  any failure is retried later, never raised to the caller
             effect.attempts += 1
             effect.last_error = f"{type(exc).__name__}: {exc}"[:500]
-            effect.due_at = None if effect.attempts >= MAX_ATTEMPTS else now + SWEEP_GRACE * 2 ** (effect.attempts - 1)
+            effect.due_at = None if effect.attempts >= MAX_ATTEMPTS else now + sweep_grace() * 2 ** (effect.attempts - 1)
             effect.save(update_fields=["attempts", "last_error", "due_at"])
             logger.warning("outbox %s #%s failed (attempt %s): %s", effect.task, pk, effect.attempts, effect.last_error)
             return False

@@ -7,9 +7,6 @@ app = Celery("market")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 app.conf.beat_schedule = {
-    # Side effects the worker could not run when they were written (broker or worker down,
-    # a failure to retry): core.outbox.
-    "sweep-outbox": {"task": "core.outbox.outbox_sweep_task", "schedule": 60.0},
     # Unpaid transfer and card orders expire after PAYMENT_EXPIRY; a 10-minute sweep is close enough.
     "expire-unpaid-orders": {"task": "payments.tasks.orders_expire_unpaid_task", "schedule": 600.0},
     # The statistics rollups (per-market facts, per-cooperative order record) are kept
@@ -26,6 +23,11 @@ def _schedule_from_settings(sender, **kwargs):
     """Entries whose period is a setting (read once Django's settings are loaded)."""
     from django.conf import settings
 
+    # Side effects the worker could not run when they were written (broker or worker down,
+    # a failure to retry): core.outbox.
+    sender.add_periodic_task(
+        settings.OUTBOX_SWEEP_SECONDS, sender.signature("core.outbox.outbox_sweep_task"), name="sweep-outbox"
+    )
     # Each bank feed with an API key is read back, to catch transfers its webhook never delivered.
     sender.add_periodic_task(
         settings.BANK_FEED_PULL_MINUTES * 60,

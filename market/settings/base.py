@@ -213,7 +213,7 @@ USE_TZ = True
 USE_THOUSAND_SEPARATOR = False
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
@@ -296,6 +296,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_t
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5, "interval_max": 0.5}
 # A task whose worker died mid-run goes back to the queue (each is idempotent, or an outbox effect).
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# How often beat sweeps the outbox for effects not done (core.outbox), in seconds.
+OUTBOX_SWEEP_SECONDS = env.float("OUTBOX_SWEEP_SECONDS", default=60)
 
 # --- Oscar ----------------------------------------------------------------------------
 from oscar.defaults import *  # noqa: E402,F403  Oscar's defaults first; ours below win.

@@ -27,7 +27,7 @@ def test_eight_runners_at_once_carry_out_each_effect_exactly_once(monkeypatch):
     monkeypatch.setattr(tasks, "market_facts_rebuild", slow_rebuild)
     monkeypatch.setattr(outbox.outbox_run_task, "delay", lambda pk: None)  # the broker is down
     effects = [outbox.effect_add(tasks.market_facts_rebuild_task, "2026-12-03", [market]) for market in (7, 8, 9)]
-    later = timezone.now() + outbox.SWEEP_GRACE * 2
+    later = timezone.now() + outbox.sweep_grace() * 2
     runners = [lambda e=e: outbox.effect_run(e.pk) for e in effects] + [
         lambda: outbox.effects_sweep(now=later) for _ in range(5)
     ]
