@@ -31,12 +31,12 @@ from .models import OutboxEffect
 logger = logging.getLogger(__name__)
 
 
-
 def sweep_grace() -> datetime.timedelta:
     """The worker normally runs an effect within a second of the commit; the sweeper (every
     ``OUTBOX_SWEEP_SECONDS``) leaves it that long before stepping in, so the two rarely meet
     (and the row lock settles it if they do). Also the first wait after a failure."""
     return datetime.timedelta(seconds=settings.OUTBOX_SWEEP_SECONDS)
+
 
 MAX_ATTEMPTS = 12  # backoff doubles from the sweep period: about 2 days (at 60 s) before giving up
 SWEEP_BATCH = 200
@@ -45,7 +45,8 @@ KEEP_DONE = datetime.timedelta(days=7)
 
 def effect_add(task, *args, key: str = "") -> OutboxEffect:
     """Write the effect ``task(*args)`` (a Celery task; JSON arguments) with this transaction."""
-    effect = OutboxEffect.objects.create(task=task.name, args=list(args), key=key, due_at=timezone.now() + sweep_grace())
+    due = timezone.now() + sweep_grace()
+    effect = OutboxEffect.objects.create(task=task.name, args=list(args), key=key, due_at=due)
     pk = effect.pk
     transaction.on_commit(lambda: outbox_run_task.delay(pk), robust=True)
     return effect
@@ -73,7 +74,8 @@ def effect_run(pk: int) -> bool:
         except Exception as exc:  # noqa: BLE001  any failure is retried later, never raised to the caller
             effect.attempts += 1
             effect.last_error = f"{type(exc).__name__}: {exc}"[:500]
-            effect.due_at = None if effect.attempts >= MAX_ATTEMPTS else now + sweep_grace() * 2 ** (effect.attempts - 1)
+            wait = sweep_grace() * 2 ** (effect.attempts - 1)
+            effect.due_at = None if effect.attempts >= MAX_ATTEMPTS else now + wait
             effect.save(update_fields=["attempts", "last_error", "due_at"])
             logger.warning("outbox %s #%s failed (attempt %s): %s", effect.task, pk, effect.attempts, effect.last_error)
             return False
