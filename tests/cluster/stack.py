@@ -199,8 +199,10 @@ class Stack:
         return result.stdout
 
     def sql(self, query: str, *params):
+        """Rows of a query on the stack's database ([] for a statement that returns none)."""
         with psycopg.connect(f"{PG}/{self.database}", autocommit=True) as conn:
-            return conn.execute(query, params).fetchall()
+            cursor = conn.execute(query, params)
+            return cursor.fetchall() if cursor.description else []
 
     def url(self, path: str = "/") -> str:
         return f"https://127.0.0.1:{self.ports['nginx']}{path}"
