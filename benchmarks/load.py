@@ -89,10 +89,13 @@ async def _browse(stack, concurrency: int) -> str:
             return response.status == 200
 
     await _run_for(2, concurrency, one, factory)  # warm-up
-    done, errors, latencies = await _run_for(SECONDS, concurrency, one, factory)
+    return _line("browse", concurrency, "req/s", *await _run_for(SECONDS, concurrency, one, factory))
+
+
+def _line(what: str, concurrency: int, unit: str, done: int, errors: int, latencies: list[float]) -> str:
     p50, p95, p99 = _percentiles(latencies)
     return (
-        f"browse      c={concurrency:<3} {done / SECONDS:7.1f} req/s   p50 {p50 * 1000:6.0f} ms   "
+        f"{what:11} c={concurrency:<3} {done / SECONDS:7.1f} {unit}   p50 {p50 * 1000:6.0f} ms   "
         f"p95 {p95 * 1000:6.0f} ms   p99 {p99 * 1000:6.0f} ms   errors {errors}"
     )
 
@@ -146,14 +149,11 @@ async def _checkouts(stack) -> str:
             return r.status == 302 and "/orders/" in r.headers.get("Location", "")
 
     [(before,)] = stack.sql("SELECT count(*) FROM order_order")
-    done, errors, latencies = await _run_for(SECONDS, CHECKOUT_CONCURRENCY, one, factory)
+    measured = await _run_for(SECONDS, CHECKOUT_CONCURRENCY, one, factory)
     [(after,)] = stack.sql("SELECT count(*) FROM order_order")
     [(allocated,)] = stack.sql("SELECT num_allocated FROM partner_stockrecord WHERE product_id = %s", pk)
-    p50, p95, _p99 = _percentiles(latencies)
-    return (
-        f"checkout    c={CHECKOUT_CONCURRENCY:<3} {done / SECONDS:7.1f} orders/s   p50 {p50 * 1000:6.0f} ms   "
-        f"p95 {p95 * 1000:6.0f} ms   errors {errors}   orders written {after - before}, units allocated {allocated}"
-    )
+    line = _line("checkout", CHECKOUT_CONCURRENCY, "orders/s", *measured)
+    return f"{line}   orders written {after - before}, units allocated {allocated}"
 
 
 async def _webhooks(stack) -> str:
@@ -181,11 +181,8 @@ async def _webhooks(stack) -> str:
             await r.read()
             return r.status == 200
 
-    done, errors, latencies = await _run_for(SECONDS, WEBHOOK_CONCURRENCY, one, factory)
-    p50, p95, p99 = _percentiles(latencies)
-    return (
-        f"webhooks    c={WEBHOOK_CONCURRENCY:<3} {done / SECONDS:7.1f} events/s   p50 {p50 * 1000:6.0f} ms   "
-        f"p95 {p95 * 1000:6.0f} ms   p99 {p99 * 1000:6.0f} ms   errors {errors}"
+    return _line(
+        "webhooks", WEBHOOK_CONCURRENCY, "events/s", *await _run_for(SECONDS, WEBHOOK_CONCURRENCY, one, factory)
     )
 
 

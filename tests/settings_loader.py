@@ -37,3 +37,17 @@ def load_settings(module: str, **env):
         sys.modules.update(saved_modules)
         os.environ.clear()
         os.environ.update(saved_env)
+
+
+PRODUCTION = {
+    "SECRET_KEY": "x" * 50,
+    "DATABASE_URL": "sqlite:///:memory:",
+    "ALLOWED_HOSTS": "choso.example.org",
+    "SITE_URL": "https://choso.example.org",
+    "REDIS_URL": "redis://127.0.0.1:6379/9",
+}
+
+
+def production_settings(**env):
+    """Production settings with the variables they require set, and ``env`` on top."""
+    return load_settings("market.settings.production", **{**PRODUCTION, **env})

@@ -4,6 +4,9 @@ and what it does when a node, Redis or the worker stops. Run by ``make test-clus
 
 import collections
 import io
+import os
+import shutil
+import subprocess
 import time
 
 import pytest
@@ -247,3 +250,16 @@ def test_with_the_worker_stopped_orders_are_taken_and_everything_is_sent_once_af
         counts = emails_about(stack, number)
         assert counts and set(counts.values()) == {1}, counts
     assert stack.sql("SELECT count(*) FROM core_outboxeffect WHERE done_at IS NULL AND due_at IS NOT NULL") == [(0,)]
+
+
+def test_a_database_restart_costs_no_error_page(stack):
+    if shutil.which("pg_ctlcluster") is None:
+        pytest.skip("restarting PostgreSQL needs Debian's pg_ctlcluster")
+    browser = stack.browser()
+    warm = [browser.get(stack.url("/shop/catalogue/")) for _ in range(8)]  # every worker holds a connection
+    assert {r.status_code for r in warm} == {200}
+    version = sorted(os.listdir("/etc/postgresql"))[-1]
+    subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "restart"], check=True, timeout=120)
+    wait_until(lambda: subprocess.run(["pg_isready", "-h", "127.0.0.1", "-q"]).returncode == 0, timeout=60)
+    after = [browser.get(stack.url("/shop/catalogue/")) for _ in range(8)]  # each worker's first request after it
+    assert [r.status_code for r in after] == [200] * 8

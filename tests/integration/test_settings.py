@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from tests.settings_loader import load_settings
+from tests.settings_loader import load_settings, production_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -49,14 +49,7 @@ def test_production_refuses_to_start_without_a_secret_key():
 
 
 def test_oscar_cookies_are_secure_in_production():
-    s = load_settings(
-        "market.settings.production",
-        SECRET_KEY=secrets.token_urlsafe(50),
-        DATABASE_URL="sqlite:///:memory:",
-        ALLOWED_HOSTS="choso.example.org",
-        SITE_URL="https://choso.example.org",
-        REDIS_URL="redis://127.0.0.1:6379/9",
-    )
+    s = production_settings()
     assert (
         s.OSCAR_BASKET_COOKIE_SECURE,
         s.OSCAR_RECENTLY_VIEWED_COOKIE_SECURE,
@@ -84,12 +77,7 @@ def test_settings_import_no_app_code_and_the_initial_status_is_checked(settings)
 
 
 def test_a_blank_line_in_the_env_file_means_the_default_not_empty():
-    s = load_settings(
-        "market.settings.production",
-        SECRET_KEY=secrets.token_urlsafe(50),
-        DATABASE_URL="postgres://choso@db.internal:5432/choso",
-        ALLOWED_HOSTS="choso.example.org",
-        SITE_URL="https://choso.example.org",
+    s = production_settings(
         REDIS_URL="redis://127.0.0.1:6379/0",
         OTP_REQUIRED_FOR_STAFF="",
         EMAIL_BACKEND="",
